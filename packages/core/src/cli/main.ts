@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * The `shardwise` command. Argument parsing and wiring only: each command calls the engine and
+ * prints. Known errors print their message and exit with their code (2 for configuration and
+ * usage); anything else is a bug and prints its stack.
+ */
+import { resolve } from 'node:path';
+import cac from 'cac';
+import { isShardwiseError, UsageError } from '../errors';
+import { closeParsePool } from '../graph/parse-pool';
+import { shardwiseVersion } from '../api/workspace-inputs';
+import { runAffected, runPlan, runTimingsUpdate } from './commands';
+
+function toCommonOptions(options: Record<string, unknown>): {
+  cwd: string;
+  configFile: string | undefined;
+} {
+  const cwd = resolve(typeof options['cwd'] === 'string' ? options['cwd'] : process.cwd());
+  const configFile = typeof options['config'] === 'string' ? options['config'] : undefined;
+  return { cwd, configFile };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = cac('shardwise');
+  cli.option('--cwd <dir>', 'Workspace root (default: the current folder)');
+  cli.option(
+    '--config <file>',
+    'Config file, instead of nx.json plugin options or shardwise.config.json',
+  );
+  let exitCode = 0;
+  let action: Promise<number> | undefined;
+
+  cli
+    .command('plan', 'Show categories, shards, files, estimated durations and closure hashes')
+    .option('--category <name>', 'Only this category')
+    .option('--suggest', 'Suggest a shard count per category from timings and this machine')
+    .option('--json', 'Print the plan as JSON on stdout')
+    .action((options: Record<string, unknown>) => {
+      action = runPlan({
+        ...toCommonOptions(options),
+        category: typeof options['category'] === 'string' ? options['category'] : undefined,
+        suggest: options['suggest'] === true,
+        json: options['json'] === true,
+      });
+    });
+
+  cli
+    .command('affected', 'List the test files whose closure holds a file changed since a git ref')
+    .option('--base <ref>', 'Git ref to compare with (merge base with HEAD)')
+    .option('--files <list>', 'Comma-separated changed files instead of git (workspace-relative)')
+    .option('--json', 'Print JSON on stdout')
+    .action((options: Record<string, unknown>) => {
+      const base = typeof options['base'] === 'string' ? options['base'] : undefined;
+      const files =
+        typeof options['files'] === 'string'
+          ? options['files'].split(',').filter(Boolean)
+          : undefined;
+      if (base === undefined && files === undefined)
+        throw new UsageError('affected: expected --base <git-ref> or --files <list>');
+      action = runAffected({
+        ...toCommonOptions(options),
+        base,
+        files,
+        json: options['json'] === true,
+      });
+    });
+
+  cli
+    .command(
+      'timings <action>',
+      'timings update: write shardwise-timings.json (recorded, else estimated)',
+    )
+    .action((subcommand: string, options: Record<string, unknown>) => {
+      if (subcommand !== 'update')
+        throw new UsageError(`timings: expected "update", got "${subcommand}"`);
+      action = runTimingsUpdate(toCommonOptions(options));
+    });
+
+  cli.help();
+  cli.version(shardwiseVersion());
+
+  try {
+    cli.parse(['node', 'shardwise', ...argv], { run: false });
+    if (cli.matchedCommand === undefined && !cli.options['help'] && !cli.options['version']) {
+      if (cli.args.length > 0)
+        throw new UsageError(`unknown command "${cli.args[0]}"; see "shardwise --help"`);
+      cli.outputHelp();
+      return 0;
+    }
+    await cli.runMatchedCommand();
+    if (action !== undefined) exitCode = await action;
+  } catch (error) {
+    exitCode = reportError(error);
+  } finally {
+    await closeParsePool();
+  }
+  return exitCode;
+}
+
+function reportError(error: unknown): number {
+  if (isShardwiseError(error)) {
+    process.stderr.write(`shardwise: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'CACError') {
+    process.stderr.write(`shardwise: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(
+    `shardwise: internal error — please report it with this output:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 1;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

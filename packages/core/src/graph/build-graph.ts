@@ -1,0 +1,133 @@
+/**
+ * Builds the file graph reachable from a set of root files (test files, runner configs, setup
+ * files): for each file its content hash, the workspace files it imports, the externals and
+ * built-ins it reaches, and why it cannot be traced statically, if it cannot. Parsed imports come
+ * from the content-hash cache; misses are parsed together, level by level, on the parse pool.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashContent } from '../util/hash';
+import type { ImportCache } from './import-cache';
+import { CODE_FILE } from './parse-imports';
+import { parseFiles } from './parse-pool';
+import type { ModuleResolver } from './resolve-module';
+
+export interface FileNode {
+  path: string;
+  contentHash: string;
+  /** Workspace files this file imports (sorted, unique). */
+  deps: string[];
+  /** `name@version` of third-party packages it imports (sorted, unique). */
+  externals: string[];
+  builtins: string[];
+  /** Reasons this file cannot be traced statically; non-empty makes its tests wide. */
+  wideReasons: string[];
+  /** The parser's message when the file does not parse. */
+  parseError: string | undefined;
+}
+
+export interface FileGraph {
+  nodes: Map<string, FileNode>;
+  /** Roots that do not exist on disk (a config pointing at a missing setup file). */
+  missing: string[];
+  stats: { files: number; parsed: number; cached: number };
+}
+
+export interface BuildGraphOptions {
+  workspaceRoot: string;
+  roots: readonly string[];
+  cache: ImportCache;
+  resolver: ModuleResolver;
+}
+
+export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGraph> {
+  const { workspaceRoot, cache, resolver } = options;
+  const nodes = new Map<string, FileNode>();
+  const missing: string[] = [];
+  const stats = { files: 0, parsed: 0, cached: 0 };
+  const queued = new Set<string>(options.roots);
+  let frontier = [...queued];
+
+  while (frontier.length > 0) {
+    const level: Array<{ node: FileNode; code: boolean }> = [];
+    for (const path of frontier) {
+      let content: Buffer;
+      try {
+        content = readFileSync(join(workspaceRoot, path));
+      } catch {
+        missing.push(path);
+        continue;
+      }
+      const node: FileNode = {
+        path,
+        contentHash: hashContent(content),
+        deps: [],
+        externals: [],
+        builtins: [],
+        wideReasons: [],
+        parseError: undefined,
+      };
+      nodes.set(path, node);
+      level.push({ node, code: CODE_FILE.test(path) && !path.endsWith('.d.ts') });
+    }
+    stats.files += level.length;
+
+    const misses = level.filter((f) => f.code && cache.get(f.node.contentHash) === undefined);
+    const parsed = await parseFiles(misses.map((f) => join(workspaceRoot, f.node.path)));
+    misses.forEach((f, i) => {
+      const result = parsed[i];
+      if (result !== undefined) cache.set(f.node.contentHash, result);
+    });
+    stats.parsed += misses.length;
+    stats.cached += level.filter((f) => f.code).length - misses.length;
+
+    const next: string[] = [];
+    for (const { node, code } of level) {
+      if (!code) continue;
+      const entry = cache.get(node.contentHash);
+      if (entry === undefined) continue;
+      if ('error' in entry) {
+        node.parseError = entry.error;
+        node.wideReasons.push('does not parse');
+        continue;
+      }
+      if (entry.nonLiteral > 0) {
+        node.wideReasons.push(`${entry.nonLiteral} import()/require() with a non-literal argument`);
+      }
+      const deps = new Set<string>();
+      const externals = new Set<string>();
+      const builtins = new Set<string>();
+      for (const record of entry.imports) {
+        const resolution = resolver.resolve(node.path, record.specifier);
+        switch (resolution.kind) {
+          case 'file':
+            if (resolution.path !== node.path) deps.add(resolution.path);
+            break;
+          case 'external':
+            externals.add(resolution.id);
+            break;
+          case 'builtin':
+            builtins.add(resolution.id);
+            break;
+          case 'unresolved':
+            // A mocked module may legitimately be virtual; anything else that resolves to nothing
+            // might be any file of the project.
+            if (record.kind !== 'mock') node.wideReasons.push(resolution.reason);
+            break;
+        }
+      }
+      node.deps = [...deps].sort();
+      node.externals = [...externals].sort();
+      node.builtins = [...builtins].sort();
+      for (const dep of node.deps) {
+        if (!queued.has(dep)) {
+          queued.add(dep);
+          next.push(dep);
+        }
+      }
+    }
+    frontier = next;
+  }
+  missing.sort();
+  return { nodes, missing, stats };
+}

@@ -1,0 +1,117 @@
+/**
+ * Resolves import specifiers the way TypeScript-aware runners do, with oxc-resolver: relative
+ * paths, index files, `.js` written for `.ts`, `tsconfig` `paths` through `extends` (the nearest
+ * tsconfig of the importing file), and packages' `exports`/`main`/`imports`. The answer is
+ * classified for hashing:
+ *
+ * - `file`: a file inside the workspace (workspace packages reached through node_modules links
+ *   resolve to their real source folder, so they are files too);
+ * - `external`: a third-party package, keyed by name and installed version;
+ * - `builtin`: a Node built-in, keyed by nothing (the Node version is part of the run's key);
+ * - `unresolved`: a specifier that looks internal but resolves to nothing; its importer is wide.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { relative, sep } from 'node:path';
+import { ResolverFactory } from 'oxc-resolver';
+import { toPosix } from '../util/paths';
+
+export type Resolution =
+  | { kind: 'file'; path: string }
+  | { kind: 'external'; id: string }
+  | { kind: 'builtin'; id: string }
+  | { kind: 'unresolved'; reason: string };
+
+export interface ModuleResolverOptions {
+  workspaceRoot: string;
+  /** Names that belong to the workspace (workspace packages, tsconfig path keys): never external. */
+  internalPrefixes?: readonly string[];
+}
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json', '.node'];
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+export function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+function isRelative(specifier: string): boolean {
+  return (
+    specifier === '.' ||
+    specifier === '..' ||
+    specifier.startsWith('./') ||
+    specifier.startsWith('../') ||
+    specifier.startsWith('/')
+  );
+}
+
+export class ModuleResolver {
+  private readonly resolver: ResolverFactory;
+  private readonly root: string;
+  private readonly internalPrefixes: readonly string[];
+  private readonly versions = new Map<string, string>();
+
+  constructor(options: ModuleResolverOptions) {
+    this.root = realpathSync(options.workspaceRoot);
+    this.internalPrefixes = options.internalPrefixes ?? [];
+    this.resolver = new ResolverFactory({
+      tsconfig: 'auto',
+      extensions: EXTENSIONS,
+      extensionAlias: {
+        '.js': ['.ts', '.tsx', '.js', '.jsx'],
+        '.mjs': ['.mts', '.mjs'],
+        '.cjs': ['.cts', '.cjs'],
+        '.jsx': ['.tsx', '.jsx'],
+      },
+      // Source-first conditions: workspace packages often point `types`/`development` at src.
+      conditionNames: ['development', 'types', 'import', 'require', 'node', 'default'],
+      mainFields: ['types', 'module', 'main'],
+      symlinks: true,
+    });
+  }
+
+  /** `importer` is workspace-relative. */
+  resolve(importer: string, specifier: string): Resolution {
+    if (isBuiltin(specifier)) return { kind: 'builtin', id: specifier.replace(/^node:/, '') };
+    const result = this.resolver.resolveFileSync(`${this.root}/${importer}`, specifier);
+    if (result.path !== undefined) {
+      const path = result.path;
+      if (path.includes(`${sep}node_modules${sep}`) || !path.startsWith(this.root + sep)) {
+        if (isRelative(specifier) || !path.includes(`${sep}node_modules${sep}`)) {
+          return { kind: 'unresolved', reason: `resolves outside the workspace (${specifier})` };
+        }
+        return { kind: 'external', id: this.externalId(specifier, result.packageJsonPath) };
+      }
+      return { kind: 'file', path: toPosix(relative(this.root, path)) };
+    }
+    if (isRelative(specifier) || specifier.startsWith('#') || this.looksInternal(specifier)) {
+      return { kind: 'unresolved', reason: `cannot resolve "${specifier}"` };
+    }
+    // A bare specifier of a package that is not installed: keyed as missing, so installing it
+    // changes the key.
+    return { kind: 'external', id: `${packageNameOf(specifier)}@missing` };
+  }
+
+  private looksInternal(specifier: string): boolean {
+    return this.internalPrefixes.some(
+      (p) => specifier === p || specifier.startsWith(p.endsWith('/') ? p : `${p}/`),
+    );
+  }
+
+  private externalId(specifier: string, packageJsonPath: string | undefined): string {
+    const name = packageNameOf(specifier);
+    if (packageJsonPath === undefined) return `${name}@unknown`;
+    let version = this.versions.get(packageJsonPath);
+    if (version === undefined) {
+      try {
+        const pkg = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version?: unknown };
+        version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
+      } catch {
+        version = 'unknown';
+      }
+      this.versions.set(packageJsonPath, version);
+    }
+    return `${name}@${version}`;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The one test command (`npm test`, called by `.ci/run`): static checks, then every test suite,
+ * then one closing line `N passed, N failed` that totals every test case that ran, so a run that
+ * executed nothing is visible. Exit code is non-zero when a check or a test fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const resultsDir = join(root, 'test-results');
+
+interface SuiteCount {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function run(label: string, command: string, args: string[]): boolean {
+  process.stderr.write(`\n── ${label}: ${command} ${args.join(' ')}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  return result.status === 0;
+}
+
+interface VitestJson {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
+}
+
+function runVitestSuite(name: string, configFile: string): { ok: boolean; count: SuiteCount } {
+  const out = join(resultsDir, `${name}.json`);
+  const ok = run(name, 'npx', [
+    'vitest',
+    'run',
+    '--config',
+    configFile,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  let count: SuiteCount = { name, passed: 0, failed: 0, skipped: 0 };
+  try {
+    const json = JSON.parse(readFileSync(out, 'utf8')) as VitestJson;
+    count = {
+      name,
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      skipped: json.numPendingTests + json.numTodoTests,
+    };
+  } catch {
+    // No report means the runner itself failed before running tests: count it as one failure.
+    count.failed = 1;
+  }
+  return { ok, count };
+}
+
+function main(): void {
+  rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+  let ok = true;
+  ok = run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']) && ok;
+  ok = run('lint', 'npx', ['eslint', '.']) && ok;
+  ok = run('format', 'npx', ['prettier', '--check', '.']) && ok;
+
+  const counts: SuiteCount[] = [];
+  for (const [name, config] of [['unit', 'vitest.config.ts']] as const) {
+    const suite = runVitestSuite(name, config);
+    ok = suite.ok && ok;
+    counts.push(suite.count);
+  }
+
+  process.stderr.write('\n');
+  for (const c of counts) {
+    process.stderr.write(
+      `${c.name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`,
+    );
+  }
+  if (!ok) process.stderr.write('one or more checks or suites failed\n');
+  const passed = counts.reduce((n, c) => n + c.passed, 0);
+  const failed = counts.reduce((n, c) => n + c.failed, 0);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exitCode = ok && failed === 0 ? 0 : 1;
+}
+
+main();
