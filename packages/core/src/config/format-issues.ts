@@ -46,6 +46,11 @@ function describeIssue(
           .map((k) => JSON.stringify(k))
           .join(', ')}`,
       };
+    case 'invalid_key':
+      return {
+        path,
+        text: `invalid key: ${issue.issues.map((i) => i.message).join('; ')}, got ${describeValue(path[path.length - 1])}`,
+      };
     case 'invalid_type':
       return {
         path,

@@ -4,7 +4,7 @@
  * built-ins it reaches, and why it cannot be traced statically, if it cannot. Parsed imports come
  * from the content-hash cache; misses are parsed together, level by level, on the parse pool.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashContent } from '../util/hash';
 import type { ImportCache } from './import-cache';
@@ -102,6 +102,11 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
         switch (resolution.kind) {
           case 'file':
             if (resolution.path !== node.path) deps.add(resolution.path);
+            if (record.kind === 'mock') {
+              // jest.mock('./x') uses an adjacent __mocks__/x when there is one.
+              const manual = findManualMock(workspaceRoot, resolution.path);
+              if (manual !== undefined) deps.add(manual);
+            }
             break;
           case 'external':
             externals.add(resolution.id);
@@ -130,4 +135,17 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
   }
   missing.sort();
   return { nodes, missing, stats };
+}
+
+const MOCK_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '.json'];
+
+function findManualMock(workspaceRoot: string, path: string): string | undefined {
+  const slash = path.lastIndexOf('/');
+  const folder = slash === -1 ? '' : path.slice(0, slash + 1);
+  const base = path.slice(slash + 1).replace(/\.[^.]+$/, '');
+  for (const extension of MOCK_EXTENSIONS) {
+    const candidate = `${folder}__mocks__/${base}${extension}`;
+    if (existsSync(join(workspaceRoot, candidate))) return candidate;
+  }
+  return undefined;
 }
