@@ -1,0 +1,3 @@
+export type { Page, ProductPage, Repository, Store } from './repository.js';
+export { InMemoryRepository, type InMemoryOptions } from './in-memory.js';
+export { seedProducts } from './seed.js';
