@@ -201,6 +201,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
       const categoryKey = hashParts([
         'shardwise-closure-v1',
         version,
+        `node@${process.version}`,
         `${runnerName ?? 'unknown'}@${runnerVersionText}`,
         JSON.stringify(category),
         JSON.stringify(config.inputs),
