@@ -67,7 +67,10 @@ function main(): void {
   ok = run('format', 'npx', ['prettier', '--check', '.']) && ok;
 
   const counts: SuiteCount[] = [];
-  for (const [name, config] of [['unit', 'vitest.config.mts']] as const) {
+  for (const [name, config] of [
+    ['unit', 'vitest.config.mts'],
+    ['e2e', 'e2e/vitest.config.mts'],
+  ] as const) {
     const suite = runVitestSuite(name, config);
     ok = suite.ok && ok;
     counts.push(suite.count);

@@ -51,6 +51,8 @@ export class ModuleResolver {
   private readonly root: string;
   private readonly internalPrefixes: readonly string[];
   private readonly versions = new Map<string, string>();
+  /** Resolution depends only on the importer's folder (tsconfig discovery included). */
+  private readonly memo = new Map<string, Resolution>();
 
   constructor(options: ModuleResolverOptions) {
     this.root = realpathSync(options.workspaceRoot);
@@ -73,6 +75,16 @@ export class ModuleResolver {
 
   /** `importer` is workspace-relative. */
   resolve(importer: string, specifier: string): Resolution {
+    const key = `${importer.slice(0, importer.lastIndexOf('/') + 1)}\0${specifier}`;
+    let resolution = this.memo.get(key);
+    if (resolution === undefined) {
+      resolution = this.resolveUncached(importer, specifier);
+      this.memo.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveUncached(importer: string, specifier: string): Resolution {
     if (isBuiltin(specifier)) return { kind: 'builtin', id: specifier.replace(/^node:/, '') };
     const result = this.resolver.resolveFileSync(`${this.root}/${importer}`, specifier);
     if (result.path !== undefined) {

@@ -14,7 +14,12 @@ function git(cwd: string, ...args: string[]): void {
 
 describe('changedFilesSince', () => {
   it('lists committed, unstaged and untracked changes since the merge base, relative to the workspace', () => {
-    const repo = tempWorkspace({ 'ws/a.ts': 'a', 'ws/b.ts': 'b', 'outside.txt': 'o', '.gitignore': 'ignored.ts\n' });
+    const repo = tempWorkspace({
+      'ws/a.ts': 'a',
+      'ws/b.ts': 'b',
+      'outside.txt': 'o',
+      '.gitignore': 'ignored.ts\n',
+    });
     git(repo, 'init', '-q', '-b', 'main');
     git(repo, '-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
     git(repo, '-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base');

@@ -1,0 +1,93 @@
+/** Shared pieces of the benchmark scripts: timing child processes, medians, BENCHMARKS.md. */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export const repoRoot = resolve(__dirname, '../..');
+
+export interface ProcessMeasurement {
+  wallMs: number;
+  /** user + system CPU of the child, from its own resource usage. */
+  cpuMs: number;
+  peakRssMb: number;
+  exitCode: number;
+}
+
+/**
+ * Runs `node <script> <args>` through a small wrapper that reports the child's own resource
+ * usage when it exits, so CPU time and peak memory are the child's, not the harness's.
+ */
+export function measureNode(
+  script: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessMeasurement> {
+  const wrapper = join(__dirname, 'measure-child.js');
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [wrapper, script, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      const marker = stderr.lastIndexOf('@@measure ');
+      if (marker === -1) {
+        reject(new Error(`no measurement from ${script}: ${stderr.slice(-2000)}`));
+        return;
+      }
+      const usage = JSON.parse(stderr.slice(marker + 10).split('\n')[0] ?? '{}') as {
+        cpuMs: number;
+        peakRssMb: number;
+      };
+      resolvePromise({
+        wallMs,
+        cpuMs: usage.cpuMs,
+        peakRssMb: usage.peakRssMb,
+        exitCode: code ?? 1,
+      });
+    });
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+/** Replaces the block between `<!-- bench:<name>:start -->` and its end marker (or appends it). */
+export function writeBenchmarkSection(name: string, markdown: string): void {
+  const file = join(repoRoot, 'BENCHMARKS.md');
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next =
+    from !== -1 && to !== -1
+      ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+export function writeResultJson(name: string, data: unknown): string {
+  const file = join(repoRoot, 'tools', 'results', `${name}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return file;
+}
