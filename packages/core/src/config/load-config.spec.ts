@@ -206,3 +206,24 @@ describe('OPTIMIZED_TEST_* variables', () => {
     ).toContain('OPTIMIZED_TEST_CATEGORIES: expected JSON');
   });
 });
+
+describe('category dependencies', () => {
+  it('rejects a dependency cycle and names it', () => {
+    const source = { kind: 'file', file: 'shardwise.config.json', keyPrefix: '' } as const;
+    expect(() =>
+      resolveConfig(
+        {
+          categories: {
+            smoke: { dependsOn: ['unit'] },
+            integration: { dependsOn: ['smoke'] },
+            unit: { dependsOn: ['integration'] },
+          },
+        },
+        source,
+        {},
+      ),
+    ).toThrow(
+      'shardwise.config.json: categories.smoke.dependsOn: expected no dependency cycle, got smoke → unit → integration → smoke',
+    );
+  });
+});

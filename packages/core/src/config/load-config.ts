@@ -198,6 +198,7 @@ export function normalizeConfig(
       }
     }
   }
+  assertNoDependencyCycle(categories, (name) => where([categoriesKey, name, 'dependsOn']));
   return {
     categories,
     testMatch: raw.testMatch ?? DEFAULT_TEST_MATCH,
@@ -224,6 +225,27 @@ export function normalizeConfig(
       currency: raw.costs?.currency ?? 'USD',
     },
   };
+}
+
+function assertNoDependencyCycle(
+  categories: CategoryConfig[],
+  where: (name: string) => string,
+): void {
+  const byName = new Map(categories.map((c) => [c.name, c]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name].join(' → ');
+      throw new ConfigError(
+        `Invalid Shardwise configuration:\n  ${where(name)}: expected no dependency cycle, got ${cycle}`,
+      );
+    }
+    state.set(name, 'visiting');
+    for (const dependency of byName.get(name)?.dependsOn ?? []) visit(dependency, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const category of categories) visit(category.name, []);
 }
 
 /**
