@@ -56,6 +56,8 @@ export const reportFileSchema = z.strictObject({
   startMs: z.number().nonnegative().nullable(),
   endMs: z.number().nonnegative().nullable(),
   attempts: z.number().int().nonnegative(),
+  /** The file's own run time as its runner measured it (the recorded time for cached files). */
+  durationMs: z.number().nonnegative(),
   cached: z.boolean(),
   closureHash: z.string(),
   status: fileStatusSchema,

@@ -59,12 +59,21 @@ export interface RunnerInvocation {
   shell: boolean;
 }
 
+/** How the child ended. */
+export interface ChildOutcome {
+  exitCode: number | null;
+  signal: string | null;
+}
+
 export interface RunnerAdapter {
   readonly name: RunnerName | 'command';
   invocation(input: BatchInput): RunnerInvocation;
   /**
    * Reads what the child wrote into `outputDir`. Files with no result (the child died before
    * reaching them) are absent from the answer; the scheduler decides what that means.
+   *
+   * `outcome` is optional: only the `command` runner uses it, to tell a file that ran no test
+   * (the command exited 0) from one it never reached. Without it such files are absent.
    */
-  collect(input: BatchInput): FileRunResult[];
+  collect(input: BatchInput, outcome?: ChildOutcome): FileRunResult[];
 }

@@ -1,0 +1,205 @@
+/**
+ * Runs a batch with the project's own Vitest through its Node API, in the child process:
+ *
+ *   node vitest-driver.js <absolute test files…> -- <arguments passed to Vitest…>
+ *
+ * with SHARDWISE_VITEST_ENTRY (the project's `vitest/node`, resolved by the adapter),
+ * SHARDWISE_RESULTS_FILE and SHARDWISE_UPDATE_SNAPSHOTS ('1' or '0'). It builds one test
+ * specification per given file, so exactly those files run (the CLI's filters would match
+ * substrings), on one worker, and appends one result line per finished test module. It always
+ * exits, even when tests leave handles open. Node built-ins only at run time.
+ */
+import { appendFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { ResultLine } from '../result-lines';
+import type { TestCaseResult, TestFailure, TestStatus } from '../types';
+
+/** The parts of Vitest 4's Node API used here (`vitest/node`). */
+interface VitestTestCase {
+  readonly fullName: string;
+  readonly options: { readonly mode: string };
+  result(): { readonly state: string; readonly errors?: ReadonlyArray<unknown> };
+  diagnostic(): { readonly duration: number } | undefined;
+}
+
+interface VitestTestSuite {
+  errors(): unknown[];
+}
+
+interface VitestTestModule {
+  readonly moduleId: string;
+  readonly children: {
+    allTests(): Iterable<VitestTestCase>;
+    allSuites(): Iterable<VitestTestSuite>;
+  };
+  errors(): unknown[];
+  diagnostic(): { readonly duration: number };
+  ok(): boolean;
+}
+
+interface VitestProject {
+  matchesTestGlob(moduleId: string): boolean;
+  createSpecification(moduleId: string): unknown;
+}
+
+interface Vitest {
+  readonly projects: VitestProject[];
+  getRootProject(): VitestProject;
+  runTestSpecifications(
+    specifications: unknown[],
+    allTestsRun?: boolean,
+  ): Promise<{
+    testModules: ReadonlyArray<VitestTestModule>;
+    unhandledErrors: ReadonlyArray<unknown>;
+  }>;
+  close(): Promise<void>;
+}
+
+interface VitestReporter {
+  onTestModuleEnd(testModule: VitestTestModule): void;
+}
+
+interface VitestNodeApi {
+  createVitest(mode: 'test', options: Record<string, unknown>): Promise<Vitest>;
+  parseCLI(argv: string[]): { filter: string[]; options: Record<string, unknown> };
+}
+
+/** How long `vitest.close()` may take before the driver exits anyway. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function isVitestNodeApi(value: unknown): value is VitestNodeApi {
+  const api = record(value);
+  return typeof api['createVitest'] === 'function' && typeof api['parseCLI'] === 'function';
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** Vitest's serialized errors carry `message` and usually `stack`. */
+function failureOf(errors: ReadonlyArray<unknown>): TestFailure | undefined {
+  const [first] = errors;
+  if (first === undefined) return undefined;
+  const messageOf = (error: unknown) => {
+    const message = record(error)['message'];
+    return typeof message === 'string' ? message : String(error);
+  };
+  const stackOf = (error: unknown) => {
+    const stack = record(error)['stack'];
+    return typeof stack === 'string' && stack !== '' ? stack : messageOf(error);
+  };
+  return { message: messageOf(first), stack: errors.map(stackOf).join('\n\n') };
+}
+
+function statusOf(testCase: VitestTestCase): TestStatus {
+  if (testCase.options.mode === 'todo') return 'todo';
+  const { state } = testCase.result();
+  if (state === 'passed' || state === 'failed') return state;
+  // skipped, or pending: collected but never run (the run was cancelled).
+  return 'skipped';
+}
+
+function toResultLine(testModule: VitestTestModule): ResultLine {
+  const tests = [...testModule.children.allTests()].map((testCase): TestCaseResult => ({
+    name: testCase.fullName,
+    status: statusOf(testCase),
+    durationMs: testCase.diagnostic()?.duration ?? 0,
+    failure:
+      testCase.result().state === 'failed' ? failureOf(testCase.result().errors ?? []) : undefined,
+  }));
+  // Load errors belong to the module; failed beforeAll/afterAll hooks to their suite.
+  const errors = [
+    ...testModule.errors(),
+    ...[...testModule.children.allSuites()].flatMap((suite) => suite.errors()),
+  ];
+  return {
+    path: testModule.moduleId,
+    durationMs: testModule.diagnostic().duration,
+    tests,
+    error: failureOf(errors),
+  };
+}
+
+/** One specification per file and project that includes it, so no other file can run. */
+function specificationsFor(vitest: Vitest, files: readonly string[]): unknown[] {
+  return files.flatMap((file) => {
+    const moduleId = file.replaceAll('\\', '/');
+    const projects = vitest.projects.filter((project) => project.matchesTestGlob(moduleId));
+    if (projects.length > 0) return projects.map((p) => p.createSpecification(moduleId));
+    process.stderr.write(`shardwise: no Vitest project includes ${file}; running it anyway\n`);
+    return [(vitest.projects[0] ?? vitest.getRootProject()).createSpecification(moduleId)];
+  });
+}
+
+async function runBatch(): Promise<number> {
+  const separator = process.argv.indexOf('--', 2);
+  const files = process.argv.slice(2, separator === -1 ? undefined : separator);
+  const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1);
+  const resultsFile = requiredEnv('SHARDWISE_RESULTS_FILE');
+  const api: unknown = await import(pathToFileURL(requiredEnv('SHARDWISE_VITEST_ENTRY')).href);
+  if (!isVitestNodeApi(api)) throw new Error('vitest/node has no createVitest/parseCLI');
+
+  // What the vitest CLI sets up before it starts.
+  process.env['TEST'] = 'true';
+  process.env['VITEST'] = 'true';
+  process.env['NODE_ENV'] ??= 'test';
+
+  const { filter, options: cliOptions } = api.parseCLI(['vitest', 'run', ...passThrough]);
+  if (filter.length > 0) {
+    process.stderr.write(`shardwise: ignoring Vitest file filters ${filter.join(' ')}\n`);
+  }
+  // As the CLI does: `--exclude` narrows the globs, it does not replace the config's list.
+  if (cliOptions['exclude'] !== undefined) {
+    cliOptions['cliExclude'] = [cliOptions['exclude']].flat();
+    delete cliOptions['exclude'];
+  }
+
+  const reporter: VitestReporter = {
+    onTestModuleEnd(testModule) {
+      appendFileSync(resultsFile, `${JSON.stringify(toResultLine(testModule))}\n`);
+    },
+  };
+  const vitest = await api.createVitest('test', {
+    ...cliOptions,
+    root: process.cwd(),
+    watch: false,
+    reporters: [reporter],
+    // One file at a time in one worker: the slot is the unit of parallelism.
+    maxWorkers: 1,
+    fileParallelism: false,
+    ...(process.env['SHARDWISE_UPDATE_SNAPSHOTS'] === '1' ? { update: true } : {}),
+  });
+  try {
+    const run = await vitest.runTestSpecifications(specificationsFor(vitest, files), false);
+    for (const error of run.unhandledErrors) {
+      process.stderr.write(`shardwise: unhandled error: ${failureOf([error])?.stack ?? ''}\n`);
+    }
+    const failed = run.unhandledErrors.length > 0 || run.testModules.some((m) => !m.ok());
+    return failed ? 1 : 0;
+  } finally {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      vitest.close(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
+runBatch().then(
+  (exitCode) => process.exit(exitCode),
+  (error: unknown) => {
+    process.stderr.write(
+      `shardwise: the Vitest driver failed: ${String(record(error)['stack'] ?? error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+/**
+ * Vitest: the project's own Vitest, driven through its Node API by a child-side driver that runs
+ * exactly the batch's files on one worker and writes one result line per finished test module.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ShardwiseError } from '../errors';
+import { absoluteFiles, projectRootPath } from './batch-files';
+import { childModulePath } from './child-modules';
+import { collectResultLines } from './result-lines';
+import type { BatchInput, RunnerAdapter, RunnerInvocation } from './types';
+
+const RESULTS_FILE = 'vitest-results.jsonl';
+
+/** The project's installed `vitest/node` entry (ESM), found by Node resolution upward. */
+export function resolveProjectVitest(projectRoot: string): string {
+  try {
+    return createRequire(join(projectRoot, 'package.json')).resolve('vitest/node');
+  } catch (cause) {
+    throw new ShardwiseError(
+      'SHARDWISE_RUNNER_NOT_FOUND',
+      `Vitest is not installed for ${projectRoot}: could not resolve vitest/node from there`,
+      { cause },
+    );
+  }
+}
+
+export const vitestAdapter: RunnerAdapter = {
+  name: 'vitest',
+
+  invocation(input: BatchInput): RunnerInvocation {
+    const cwd = projectRootPath(input);
+    return {
+      command: process.execPath,
+      args: [childModulePath('vitest-driver'), ...absoluteFiles(input), '--', ...input.passThrough],
+      cwd,
+      env: {
+        SHARDWISE_VITEST_ENTRY: resolveProjectVitest(cwd),
+        SHARDWISE_RESULTS_FILE: join(input.outputDir, RESULTS_FILE),
+        SHARDWISE_UPDATE_SNAPSHOTS: input.updateSnapshots ? '1' : '0',
+      },
+      shell: false,
+    };
+  },
+
+  collect(input: BatchInput) {
+    return collectResultLines(input, join(input.outputDir, RESULTS_FILE));
+  },
+};
