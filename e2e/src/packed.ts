@@ -1,6 +1,9 @@
 /**
  * E2E support: packs the workspace's packages once per run and installs them into throwaway
- * workspaces, the way a user gets them from the registry.
+ * copies of the example workspace, the way a user gets them from the registry. The copies live
+ * under the repository's ignored `tmp/` folder so that the runners the example uses (Jest,
+ * Vitest, @swc/jest: the repository's dev dependencies) resolve as they would from a user's
+ * own node_modules.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,16 +12,17 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../..');
 
-let packDir: string | undefined;
+let tarballs: Map<string, string> | undefined;
 
-/** Tarballs of the packages, by package name. */
+/** Tarballs of the packages, by package name (packed once per test process). */
 export function packPackages(): Map<string, string> {
-  packDir ??= mkdtempSync(join(tmpdir(), 'shardwise-pack-'));
+  if (tarballs !== undefined) return tarballs;
+  const packDir = mkdtempSync(join(tmpdir(), 'shardwise-pack-'));
   execFileSync('npm', ['pack', '--workspace', '@shardwise/core', '--pack-destination', packDir], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const tarballs = new Map<string, string>();
+  tarballs = new Map();
   for (const file of readdirSync(packDir)) {
     if (file.startsWith('shardwise-core-')) tarballs.set('@shardwise/core', join(packDir, file));
   }
@@ -26,16 +30,17 @@ export function packPackages(): Map<string, string> {
 }
 
 /** A copy of `example/` with the packed packages installed from their tarballs. */
-export function exampleWithPackages(tarballs: Map<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'shardwise-e2e-'));
+export function exampleWithPackages(packages: Map<string, string>): string {
+  const parent = join(repoRoot, 'tmp', 'e2e');
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(join(parent, 'example-'));
   cpSync(join(repoRoot, 'example'), root, {
     recursive: true,
-    filter: (source) => !source.includes(`${'/'}.shardwise`) && !source.includes('node_modules'),
+    filter: (source) => !source.includes('/.shardwise') && !source.includes('node_modules'),
   });
-  mkdirSync(join(root, 'node_modules'), { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', ...tarballs.values()],
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-save', ...packages.values()],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -10,6 +10,7 @@ import { isShardwiseError, UsageError } from '../errors';
 import { closeParsePool } from '../graph/parse-pool';
 import { shardwiseVersion } from '../api/workspace-inputs';
 import { runAffected, runPlan, runTimingsUpdate } from './commands';
+import { parseRunFlags, runRun } from './run-command';
 
 function toCommonOptions(options: Record<string, unknown>): {
   cwd: string;
@@ -63,6 +64,32 @@ export async function main(argv: string[]): Promise<number> {
         files,
         json: options['json'] === true,
       });
+    });
+
+  cli
+    .command(
+      'run',
+      'Run test files with their own runners on a resource-sized pool, with result caching',
+    )
+    .option('--category <name>', 'Only this category')
+    .option('--project <name>', 'Only this project')
+    .option('--shard <k>', 'Only shard k of the category (k or k/n, n = configured shards)')
+    .option('--files <list>', 'Only these workspace-relative test files (comma-separated)')
+    .option('--optimization <level>', 'ultra_fast, aggressive, balanced or conservative')
+    .option('--workers <n>', 'Fixed number of slots')
+    .option('--max-workers <n>', 'Upper bound on slots')
+    .option('--timeout <ms>', 'Per-file timeout in milliseconds')
+    .option('--fail-fast [n]', 'Stop after n failed files (default 1)')
+    .option('--retries <n>', 'Retries of a failed file')
+    .option('--report-dir <dir>', 'Report folder (default .shardwise/reports)')
+    .option('--cache-dir <dir>', 'Cache folder (default .shardwise/cache)')
+    .option('--clear-cache', 'Empty the result cache first')
+    .option('--no-cache', 'Run every file; read and write no result')
+    .option('-u, --update-snapshots', "Run the runners' snapshot update; bypasses every cache")
+    .option('--json', 'Print the JSON report on stdout')
+    .option('--verbose', 'A line per file as it finishes')
+    .action((options: Record<string, unknown>) => {
+      action = runRun({ ...toCommonOptions(options), ...parseRunFlags(options), argv });
     });
 
   cli

@@ -1,0 +1,412 @@
+/**
+ * One test run, wired: plan → selection → result cache → scheduler on the slot pool → history,
+ * cache writes and the report. The CLI's `run` (and the Nx executor) call this.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import type { CategoryPlan, ProjectPlan, WorkspacePlan } from '../api/plan-workspace';
+import { PRESETS } from '../config/presets';
+import type { OptimizationLevel, ShardwiseConfig } from '../config/schema';
+import { compileGlobs } from '../discovery/categorize';
+import { ConfigError, UsageError } from '../errors';
+import { resultCacheKey, ResultCache } from '../cache/result-cache';
+import { TimingHistory } from '../cache/timing-history';
+import { buildReport, type CachedFileEntry } from '../report/build-report';
+import type { ReportTest, RunReport } from '../report/report-schema';
+import { writeRunReport, type WrittenReport } from '../report/write-report';
+import { relativeTo } from '../util/paths';
+import { computePoolCapacity } from './resources/pool-capacity';
+import { PoolSizer } from './resources/pool-sizer';
+import { createSystemSampler, type ResourceSampler } from './resources/resource-sampler';
+import { readContainerLimits } from './resources/container-limits';
+import { SlotTable } from './resources/slot-table';
+import {
+  Scheduler,
+  type BatchExecutor,
+  type Clock,
+  type RunnerKind,
+  type SchedulerEvent,
+  type SlotSource,
+  type WorkFile,
+} from './scheduler';
+
+export interface RunSelection {
+  category?: string | undefined;
+  project?: string | undefined;
+  /** 1-based shard of the selected category. */
+  shard?: number | undefined;
+  /** Workspace-relative test files; only these run. */
+  files?: readonly string[] | undefined;
+}
+
+export interface RunFlags {
+  optimization?: OptimizationLevel | undefined;
+  workers?: number | undefined;
+  maxWorkers?: number | undefined;
+  timeoutMs?: number | undefined;
+  failFast?: number | undefined;
+  retries?: number | undefined;
+  noCache?: boolean | undefined;
+  clearCache?: boolean | undefined;
+  updateSnapshots?: boolean | undefined;
+  passThrough?: readonly string[] | undefined;
+  reportDir?: string | undefined;
+  cacheDir?: string | undefined;
+}
+
+export interface RunTestsOptions {
+  workspaceRoot: string;
+  config: ShardwiseConfig;
+  plan: WorkspacePlan;
+  selection?: RunSelection;
+  flags?: RunFlags;
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Creates the batch executor for this run (the slot pool by default). */
+  createExecutor: (context: ExecutorContext) => BatchExecutor;
+  sampler?: ResourceSampler;
+  slotSource?: SlotSource;
+  clock?: Clock;
+  onEvent?: (event: SchedulerEvent) => void;
+  log?: (line: string) => void;
+}
+
+export interface ExecutorContext {
+  workspaceRoot: string;
+  runId: string;
+  /** Absolute folder for batch outputs; removed after the run. */
+  scratchDir: string;
+  passThrough: readonly string[];
+  updateSnapshots: boolean;
+  memoryPerWorkerMb: number | undefined;
+  maxSlots: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunTestsResult {
+  report: RunReport;
+  written: WrittenReport;
+}
+
+const DEFAULT_FILE_TIMEOUT_MS = 10 * 60_000;
+const SAMPLE_INTERVAL_MS = 1_000;
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export function newRunId(now = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+interface SelectedFile {
+  project: ProjectPlan;
+  category: CategoryPlan;
+  shard: number;
+  path: string;
+  closureHash: string;
+  estimatedMs: number;
+}
+
+function select(plan: WorkspacePlan, selection: RunSelection): SelectedFile[] {
+  const { category, project, shard, files } = selection;
+  if (category !== undefined && !plan.config.categories.some((c) => c.name === category)) {
+    throw new UsageError(
+      `unknown category "${category}"; configured: ${plan.config.categories.map((c) => c.name).join(', ')}`,
+    );
+  }
+  if (project !== undefined && !plan.projects.some((p) => p.name === project)) {
+    throw new UsageError(
+      `unknown project "${project}" (or it has no test files); projects with tests: ${plan.projects.map((p) => p.name).join(', ')}`,
+    );
+  }
+  if (shard !== undefined && category === undefined)
+    throw new UsageError('--shard needs --category');
+  const wanted = files === undefined ? undefined : new Set(files);
+  const selected: SelectedFile[] = [];
+  for (const p of plan.projects) {
+    if (project !== undefined && p.name !== project) continue;
+    for (const c of p.categories) {
+      if (category !== undefined && c.name !== category) continue;
+      if (shard !== undefined && (shard < 1 || shard > c.shards.length)) {
+        throw new UsageError(
+          `--shard ${shard}: category "${c.name}" has ${c.shards.length} shard(s)`,
+        );
+      }
+      for (const s of c.shards) {
+        if (shard !== undefined && s.index !== shard) continue;
+        for (const f of s.files) {
+          if (wanted !== undefined && !wanted.has(f.path)) continue;
+          selected.push({
+            project: p,
+            category: c,
+            shard: s.index,
+            path: f.path,
+            closureHash: f.closureHash,
+            estimatedMs: f.durationMs,
+          });
+        }
+      }
+    }
+  }
+  if (wanted !== undefined) {
+    const found = new Set(selected.map((s) => s.path));
+    const missing = [...wanted].filter((f) => !found.has(f));
+    if (missing.length > 0)
+      throw new UsageError(`not test files of the selection: ${missing.join(', ')}`);
+  }
+  return selected;
+}
+
+function runnerOf(
+  project: ProjectPlan,
+  category: CategoryPlan,
+  config: ShardwiseConfig,
+): { runner: RunnerKind; command: string | undefined } {
+  const override = category.config.runner ?? config.runner;
+  if (override !== undefined)
+    return typeof override === 'string'
+      ? { runner: override, command: undefined }
+      : { runner: 'command', command: override.command };
+  if (project.runner === 'jest' || project.runner === 'vitest' || project.runner === 'node')
+    return { runner: project.runner, command: undefined };
+  throw new ConfigError(
+    `No test runner found for project "${project.name}" (${project.root || '.'}): ${project.runnerReason}. Set "runner" ("jest", "vitest", "node" or { "command": "… {files} … {junit}" }) in the Shardwise configuration.`,
+  );
+}
+
+/** CPU time of this process and of the runner processes it has waited for (Linux: /proc). */
+function processTreeCpuMs(): number {
+  const own = process.resourceUsage();
+  let children = 0;
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // Fields after the command: cutime and cstime are the 14th and 15th, in clock ticks (100/s).
+    children = ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) * 10;
+  } catch {
+    // Not Linux: the report counts this process only.
+  }
+  return (own.userCPUTime + own.systemCPUTime) / 1000 + children;
+}
+
+export async function runTests(options: RunTestsOptions): Promise<RunTestsResult> {
+  const { workspaceRoot, config, plan } = options;
+  const flags = options.flags ?? {};
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? realClock;
+  const log = options.log ?? (() => undefined);
+  const started = new Date();
+  const startMs = clock.now();
+  const cpuAtStart = processTreeCpuMs();
+  const runId = newRunId(started);
+  const resolvePath = (p: string) => (isAbsolute(p) ? p : join(workspaceRoot, p));
+  const cacheDir = resolvePath(flags.cacheDir ?? config.cacheDir);
+  const reportDir = resolvePath(flags.reportDir ?? config.reportDir);
+  const passThrough = flags.passThrough ?? [];
+  const runPreset = PRESETS[flags.optimization ?? config.optimization];
+
+  const selected = select(plan, options.selection ?? {});
+  const resultCache = new ResultCache(cacheDir, config.cacheTtlHours * 3_600_000);
+  if (flags.clearCache) resultCache.clear();
+  const useCache = !flags.noCache && !flags.updateSnapshots && runPreset.resultCache;
+  const history = new TimingHistory(cacheDir);
+  const recorded = history.read();
+
+  const cached: CachedFileEntry[] = [];
+  const work: WorkFile[] = [];
+  for (const file of selected) {
+    const key = resultCacheKey(file.closureHash, passThrough);
+    const hit = useCache ? resultCache.get(key) : undefined;
+    if (hit !== undefined && hit.path === file.path) {
+      cached.push({
+        path: file.path,
+        project: file.project.name,
+        category: file.category.name,
+        shard: file.shard,
+        closureHash: file.closureHash,
+        durationMs: hit.durationMs,
+        tests: hit.tests,
+      });
+      continue;
+    }
+    const categoryPreset = PRESETS[flags.optimization ?? file.category.config.optimization];
+    const quarantine = compileGlobs(file.category.config.quarantine);
+    const { runner, command } = runnerOf(file.project, file.category, config);
+    const past = recorded.get(file.path);
+    work.push({
+      path: file.path,
+      project: file.project.name,
+      projectRoot: file.project.root,
+      category: file.category.name,
+      shard: file.shard,
+      runner,
+      command,
+      closureHash: file.closureHash,
+      estimatedMs: past?.durationMs ?? file.estimatedMs,
+      previouslyFailed: past?.lastStatus === 'failed',
+      retries: flags.retries ?? file.category.config.retries ?? categoryPreset.retries,
+      timeoutMs: flags.timeoutMs ?? file.category.config.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
+      quarantined: quarantine(relativeTo(file.path, file.project.root)),
+    });
+  }
+
+  // Pool size: resources, preset, the largest parallel factor among the selected categories.
+  const limits = readContainerLimits();
+  const sampler = options.sampler ?? createSystemSampler(() => clock.now(), { startMs, limits });
+  const monitoring = config.resourceMonitoring && work.length > 0;
+  const firstSample = monitoring ? await sampler.sample() : undefined;
+  const parallelFactor = Math.max(
+    1,
+    ...new Set(selected.map((s) => s.category.config.parallelFactor)),
+  );
+  const capacity = computePoolCapacity({
+    cores: availableParallelism(),
+    cpuQuota: limits.cpuQuota,
+    availableMemoryMb: firstSample?.availableMemoryMb ?? Number.MAX_SAFE_INTEGER,
+    memoryPerWorkerMb: config.memoryPerWorkerMb,
+    preset: runPreset,
+    parallelFactor,
+    workers: flags.workers ?? config.workers,
+    maxWorkers: flags.maxWorkers ?? config.maxWorkers,
+  });
+  const sizer = new PoolSizer({
+    initial: capacity.initial,
+    cap: capacity.cap,
+    clock: () => clock.now(),
+    fixed: !monitoring || (flags.workers ?? config.workers) !== undefined,
+    memoryPerWorkerMb: config.memoryPerWorkerMb,
+  });
+  log(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
+
+  const slotTable =
+    options.slotSource === undefined ? new SlotTable({ capacity: capacity.cap }) : undefined;
+  const slots: SlotSource = options.slotSource ?? {
+    tryAcquire: () => slotTable!.tryAcquire(runId),
+    acquire: () => slotTable!.acquire(runId, { timeoutMs: 24 * 3_600_000 }),
+    release: (id) => slotTable!.release(id),
+  };
+  const scratchDir = join(cacheDir, 'tmp', runId);
+  const executor = options.createExecutor({
+    workspaceRoot,
+    runId,
+    scratchDir,
+    passThrough,
+    updateSnapshots: flags.updateSnapshots ?? false,
+    memoryPerWorkerMb: config.memoryPerWorkerMb,
+    maxSlots: capacity.cap,
+    env,
+  });
+
+  const dependsOn = new Map(config.categories.map((c) => [c.name, c.dependsOn]));
+  const scheduler = new Scheduler({
+    files: work,
+    dependsOn,
+    executor,
+    slots,
+    clock,
+    targetSlots: () => sizer.target,
+    failFast: flags.failFast ?? config.failFastThreshold ?? runPreset.failFast,
+    strictIsolation: config.strictIsolation,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
+
+  const samples: RunReport['samples'] = [];
+  let sampling = monitoring;
+  let stopSampling: () => void = () => undefined;
+  const samplingStopped = new Promise<void>((resolve) => (stopSampling = resolve));
+  const recordSample = (sample: Awaited<ReturnType<ResourceSampler['sample']>>) => {
+    const before = sizer.target;
+    const after = sizer.observe(sample, scheduler.busySlots);
+    if (after !== before)
+      log(
+        `pool: ${before} → ${after} slots (cpu ${Math.round(sample.cpu * 100)}%, memory ${Math.round(sample.memory * 100)}%)`,
+      );
+    samples.push({
+      t: Math.round(sample.t),
+      cpu: clamp01(sample.cpu),
+      memory: clamp01(sample.memory),
+      load: Math.max(0, sample.load),
+      disk: sample.disk ?? null,
+      busySlots: scheduler.busySlots,
+    });
+  };
+  if (firstSample !== undefined) recordSample(firstSample);
+  const samplingLoop = (async () => {
+    while (sampling) {
+      await Promise.race([clock.sleep(SAMPLE_INTERVAL_MS), samplingStopped]);
+      if (!sampling) break;
+      try {
+        recordSample(await sampler.sample());
+      } catch (error) {
+        log(`resource sampling stopped: ${(error as Error).message}`);
+        break;
+      }
+    }
+  })();
+
+  let outcome: Awaited<ReturnType<Scheduler['run']>>;
+  try {
+    outcome = await scheduler.run();
+  } finally {
+    sampling = false;
+    stopSampling();
+    slotTable?.releaseAll(runId);
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  await samplingLoop;
+
+  for (const o of outcome.outcomes) {
+    // Only a clean pass (not flaky, not filtered by pass-through of a different key) is reused.
+    if (o.status === 'passed' || (o.status === 'skipped' && o.tests.length > 0)) {
+      if (!flags.updateSnapshots && !flags.noCache)
+        resultCache.putPass(
+          resultCacheKey(o.file.closureHash, passThrough),
+          o.file.path,
+          o.durationMs,
+          o.tests,
+        );
+    }
+  }
+  history.record(
+    outcome.outcomes
+      .filter((o) => o.status !== 'notRun')
+      .map((o) => ({ path: o.file.path, durationMs: o.durationMs, status: o.status })),
+    Date.now(),
+  );
+
+  const wallMs = clock.now() - startMs;
+  const report = buildReport({
+    runId,
+    startedAt: started,
+    workspaceRoot,
+    command: options.argv ?? [],
+    outcomes: outcome.outcomes,
+    cached,
+    interrupted: outcome.interrupted,
+    wallMs,
+    cpuMs: processTreeCpuMs() - cpuAtStart,
+    pool: { initialSlots: capacity.initial, maxSlots: capacity.cap, reason: capacity.reason },
+    samples,
+    busySlotMs: scheduler.busyMs,
+  });
+  const failedAttempts = new Map<string, ReportTest[][]>(
+    outcome.outcomes
+      .filter((o) => o.failedAttempts.length > 0)
+      .map((o) => [o.file.path, o.failedAttempts]),
+  );
+  const written = writeRunReport(reportDir, report, failedAttempts);
+  return { report, written };
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, Number.isFinite(value) ? value : 0));
+}
