@@ -89,6 +89,8 @@ export interface GenerateOptions {
   runners?: RunnerKind[];
   /** Multiplies every planned test duration; default 1 (quick, custom) or 0.05 (plan, nx). */
   costScale?: number;
+  /** Which kinds of test cost dominate; default `mixed`. */
+  costMix?: CostMixName;
   /** Replace outDir when it holds an earlier generated workspace (a generate-summary.json). */
   force?: boolean;
 }
@@ -253,7 +255,13 @@ const CATEGORY_SUFFIX: Record<TestCategory, string> = {
   e2e: '.e2e',
   performance: '.perf',
 };
-const COST_WEIGHTS = { trivial: 0.15, cpu: 0.35, timer: 0.25, fs: 0.15, net: 0.1 } as const;
+/** Cost mixes: `mixed` is the default; `io` and `cpu` make suites that are bound by one resource. */
+export const COST_MIXES = {
+  mixed: { trivial: 0.15, cpu: 0.35, timer: 0.25, fs: 0.15, net: 0.1 },
+  io: { trivial: 0.1, timer: 0.5, fs: 0.2, net: 0.2 },
+  cpu: { trivial: 0.1, cpu: 0.9 },
+} as const;
+export type CostMixName = keyof typeof COST_MIXES;
 const SLOW_FILE_SHARE = 0.02;
 const FLAKY_FILE_SHARE = 0.01;
 
@@ -664,6 +672,7 @@ interface TestPlanContext {
   next: number;
   profile: CostProfile;
   paths: Set<string>;
+  costWeights: Readonly<Record<string, number>>;
 }
 
 const PLACEMENT_WEIGHTS = {
@@ -717,11 +726,11 @@ function planTests(project: ProjectPlan, rng: Rng, ctx: TestPlanContext): void {
     const fns = imports.flatMap((imp) => imp.names);
 
     const caseCount = rng.int(ctx.profile.casesMin, ctx.profile.casesMax);
-    const dominant = rng.weighted(COST_WEIGHTS);
+    const dominant = rng.weighted(ctx.costWeights) as CostKind;
     const slowCase = ctx.slow.has(global) ? rng.int(0, caseCount - 1) : -1;
     const flakyCase = ctx.flaky.has(global) ? rng.int(0, caseCount - 1) : -1;
     const cases = Array.from({ length: caseCount }, (_, index) => {
-      let kind: CostKind = rng.chance(0.6) ? dominant : rng.weighted(COST_WEIGHTS);
+      let kind: CostKind = rng.chance(0.6) ? dominant : (rng.weighted(ctx.costWeights) as CostKind);
       let ms = kind === 'trivial' ? 0 : kind === 'cpu' ? rng.int(20, 200) : rng.int(20, 300);
       if (index === slowCase) {
         kind = 'slow';
@@ -853,6 +862,7 @@ export function generateWorkspace(options: GenerateOptions): GenerateSummary {
     next: 0,
     profile,
     paths: new Set<string>(),
+    costWeights: COST_MIXES[options.costMix ?? 'mixed'],
   };
   for (const project of projects) planTests(project, rng, testCtx);
   const tests = projects.flatMap((p) => p.tests);
@@ -1072,6 +1082,7 @@ const USAGE = `Usage: node tools/dist/generate-workspace.js --out <dir> [options
   --seed N                      PRNG seed (default 1)
   --runners jest,vitest,node    runners, round-robin over projects (default all three)
   --cost-scale X                multiply planned test durations (default 1; plan/nx 0.05)
+  --cost-mix mixed|io|cpu       which test costs dominate (default mixed)
   --force                       replace an earlier generated workspace in --out`;
 
 function main(argv: string[]): number {
@@ -1086,6 +1097,7 @@ function main(argv: string[]): number {
       'source-files': { type: 'string' },
       'test-files': { type: 'string' },
       'cost-scale': { type: 'string' },
+      'cost-mix': { type: 'string' },
       force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -1121,6 +1133,12 @@ function main(argv: string[]): number {
   if (seed !== undefined) options.seed = seed;
   const costScale = num('cost-scale', values['cost-scale']);
   if (costScale !== undefined) options.costScale = costScale;
+  const costMix = values['cost-mix'];
+  if (costMix !== undefined) {
+    if (!(costMix in COST_MIXES))
+      throw new Error(`unknown --cost-mix "${costMix}" (mixed, io or cpu)`);
+    options.costMix = costMix as CostMixName;
+  }
   if (values.runners)
     options.runners = values.runners.split(',').map((r) => r.trim()) as RunnerKind[];
 

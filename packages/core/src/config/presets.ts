@@ -21,22 +21,22 @@ export interface Preset {
 
 export const PRESETS: Readonly<Record<OptimizationLevel, Preset>> = {
   ultra_fast: {
-    slotsPerCore: 1,
-    ioOversubscription: 4,
+    slotsPerCore: 2,
+    ioOversubscription: 8,
     retries: 0,
     failFast: 1,
     resultCache: true,
   },
   aggressive: {
-    slotsPerCore: 1,
-    ioOversubscription: 3,
+    slotsPerCore: 1.5,
+    ioOversubscription: 6,
     retries: 1,
     failFast: 5,
     resultCache: true,
   },
   balanced: {
     slotsPerCore: 1,
-    ioOversubscription: 2,
+    ioOversubscription: 4,
     retries: 1,
     failFast: undefined,
     resultCache: true,

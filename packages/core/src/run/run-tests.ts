@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { CategoryPlan, ProjectPlan, WorkspacePlan } from '../api/plan-workspace';
 import { PRESETS } from '../config/presets';
@@ -92,7 +92,9 @@ export interface RunTestsResult {
 }
 
 const DEFAULT_FILE_TIMEOUT_MS = 10 * 60_000;
-const SAMPLE_INTERVAL_MS = 1_000;
+/** Sampling every half second lets the pool reach its size within a few seconds of a run. */
+const SAMPLE_INTERVAL_MS = 500;
+const SIZER_COOLDOWN_MS = 1_000;
 
 const realClock: Clock = {
   now: () => performance.now(),
@@ -262,7 +264,6 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   const limits = readContainerLimits();
   const sampler = options.sampler ?? createSystemSampler(() => clock.now(), { startMs, limits });
   const monitoring = config.resourceMonitoring && work.length > 0;
-  const firstSample = monitoring ? await sampler.sample() : undefined;
   const parallelFactor = Math.max(
     1,
     ...new Set(selected.map((s) => s.category.config.parallelFactor)),
@@ -270,7 +271,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   const capacity = computePoolCapacity({
     cores: availableParallelism(),
     cpuQuota: limits.cpuQuota,
-    availableMemoryMb: firstSample?.availableMemoryMb ?? Number.MAX_SAFE_INTEGER,
+    // The sampler's first reading takes half a second; the start size need not wait for it.
+    availableMemoryMb: Math.min(freemem() / 2 ** 20, limits.memoryLimitMb ?? Infinity),
     memoryPerWorkerMb: config.memoryPerWorkerMb,
     preset: runPreset,
     parallelFactor,
@@ -283,6 +285,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     clock: () => clock.now(),
     fixed: !monitoring || (flags.workers ?? config.workers) !== undefined,
     memoryPerWorkerMb: config.memoryPerWorkerMb,
+    cooldownMs: SIZER_COOLDOWN_MS,
   });
   log(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
 
@@ -313,6 +316,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     slots,
     clock,
     targetSlots: () => sizer.target,
+    maxSlots: capacity.cap,
     failFast: flags.failFast ?? config.failFastThreshold ?? runPreset.failFast,
     strictIsolation: config.strictIsolation,
     signal: options.signal,
@@ -326,6 +330,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   const recordSample = (sample: Awaited<ReturnType<ResourceSampler['sample']>>) => {
     const before = sizer.target;
     const after = sizer.observe(sample, scheduler.busySlots);
+    if (after > before) scheduler.notify();
     if (after !== before)
       log(
         `pool: ${before} → ${after} slots (cpu ${Math.round(sample.cpu * 100)}%, memory ${Math.round(sample.memory * 100)}%)`,
@@ -339,10 +344,9 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       busySlots: scheduler.busySlots,
     });
   };
-  if (firstSample !== undefined) recordSample(firstSample);
   const samplingLoop = (async () => {
-    while (sampling) {
-      await Promise.race([clock.sleep(SAMPLE_INTERVAL_MS), samplingStopped]);
+    for (let first = true; sampling; first = false) {
+      if (!first) await Promise.race([clock.sleep(SAMPLE_INTERVAL_MS), samplingStopped]);
       if (!sampling) break;
       try {
         recordSample(await sampler.sample());
@@ -365,8 +369,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   await samplingLoop;
 
   for (const o of outcome.outcomes) {
-    // Only a clean pass (not flaky, not filtered by pass-through of a different key) is reused.
-    if (o.status === 'passed' || (o.status === 'skipped' && o.tests.length > 0)) {
+    // A pass on retry is still a pass for this closure (as Bazel caches flaky passes); the
+    // history keeps the flakiness. Pass-through arguments are part of the key.
+    if (
+      o.status === 'passed' ||
+      o.status === 'flaky' ||
+      (o.status === 'skipped' && o.tests.length > 0)
+    ) {
       if (!flags.updateSnapshots && !flags.noCache)
         resultCache.putPass(
           resultCacheKey(o.file.closureHash, passThrough),

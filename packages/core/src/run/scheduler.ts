@@ -113,6 +113,8 @@ export interface SchedulerOptions {
   clock: Clock;
   /** Current target number of slots (the pool sizer's answer); read whenever slots free up. */
   targetSlots: () => number;
+  /** The most slots the pool may grow to; batches are sized for it. Default: targetSlots(). */
+  maxSlots?: number;
   failFast: number | undefined;
   strictIsolation: boolean;
   random?: () => number;
@@ -184,6 +186,7 @@ export class Scheduler {
   private busySlotMs = 0;
   private lastBusyChange: number;
   private interrupted = false;
+  private wake: () => void = () => undefined;
 
   constructor(private readonly options: SchedulerOptions) {
     this.breaker = new CircuitBreaker({
@@ -209,6 +212,11 @@ export class Scheduler {
     this.queue.sort(compareQueued);
   }
 
+  /** The pool's target changed (or anything else worth a look): fill free slots now. */
+  notify(): void {
+    this.wake();
+  }
+
   get busySlots(): number {
     return this.running.size;
   }
@@ -232,7 +240,10 @@ export class Scheduler {
           await clock.sleep(wake ?? 10);
           continue;
         }
-        const waits: Array<Promise<unknown>> = [...this.running.values()];
+        const waits: Array<Promise<unknown>> = [
+          ...this.running.values(),
+          new Promise<void>((resolve) => (this.wake = resolve)),
+        ];
         if (wake !== undefined) waits.push(clock.sleep(wake));
         await Promise.race(waits);
       }
@@ -348,7 +359,9 @@ export class Scheduler {
     const batch = [first];
     if (first.alone || probe) return batch;
     const now = this.options.clock.now();
-    const slots = Math.max(1, this.options.targetSlots());
+    // Sized for the pool the run may grow to, so that early batches do not hoard the queue
+    // before the pool has grown; about three batches per slot keep the tail balanced.
+    const slots = Math.max(1, this.options.targetSlots(), this.options.maxSlots ?? 0);
     const queuedMs = this.queue.reduce(
       (sum, q) => sum + q.file.estimatedMs,
       first.file.estimatedMs,

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../../config/presets';
+import { PRESETS, type Preset } from '../../config/presets';
 import { computePoolCapacity, type PoolCapacityInput } from './pool-capacity';
+
+/** A fixed preset for the arithmetic, so these tests do not move when presets are tuned. */
+const onePerCoreTwiceForIo: Preset = {
+  slotsPerCore: 1,
+  ioOversubscription: 2,
+  retries: 1,
+  failFast: undefined,
+  resultCache: true,
+};
 
 const base: PoolCapacityInput = {
   cores: 4,
   availableMemoryMb: 64_000,
-  preset: PRESETS.balanced,
+  preset: onePerCoreTwiceForIo,
   parallelFactor: 1,
 };
 
@@ -90,8 +99,8 @@ describe('computePoolCapacity', () => {
       reason: 'cpu: 3 cores × 1 I/O oversubscription',
     });
     expect(computePoolCapacity({ ...base, preset: PRESETS.ultra_fast })).toMatchObject({
-      initial: 4,
-      cap: 16,
+      initial: 4 * PRESETS.ultra_fast.slotsPerCore,
+      cap: 4 * PRESETS.ultra_fast.ioOversubscription,
     });
   });
 

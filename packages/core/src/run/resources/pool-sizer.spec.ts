@@ -37,11 +37,17 @@ const hot: Step = { cpu: 0.97 };
 const steady: Step = { cpu: 0.75 };
 
 describe('PoolSizer', () => {
-  it('grows one slot at a time with two agreeing samples after each cool-down, up to the cap', () => {
+  it('grows to what the CPU headroom affords, at most doubling per step, up to the cap', () => {
     // t=1000 falls in the start-up cool-down; 2000 and 3000 agree → grow; 4000 cools down; ...
+    // At 30% CPU with 2 slots, 60% affords 4: one step to the cap.
     expect(run({ initial: 2, cap: 4 }, Array(10).fill(idle))).toEqual([
-      2, 2, 3, 3, 3, 4, 4, 4, 4, 4,
+      2, 2, 4, 4, 4, 4, 4, 4, 4, 4,
     ]);
+    expect(run({ initial: 2, cap: 16 }, Array(10).fill({ cpu: 0.1 }))).toEqual([
+      2, 2, 4, 4, 4, 8, 8, 8, 16, 16,
+    ]);
+    // At 45% with 2 slots, 60% affords only 2.67 slots: one more.
+    expect(run({ initial: 2, cap: 8 }, Array(4).fill({ cpu: 0.45 }))).toEqual([2, 2, 3, 3]);
   });
 
   it('does not grow while some slots are idle', () => {
@@ -66,7 +72,7 @@ describe('PoolSizer', () => {
       3, 3, 3, 3, 3, 3, 3,
     ]);
     expect(run({ initial: 3, cap: 6, stableSamples: 3 }, [idle, idle, idle, idle])).toEqual([
-      3, 3, 3, 4,
+      3, 3, 3, 6,
     ]);
   });
 
@@ -85,21 +91,21 @@ describe('PoolSizer', () => {
     expect(run({ initial: 2, cap: 4, memoryPerWorkerMb: 1024 }, Array(4).fill(tight))).toEqual([
       2, 2, 2, 2,
     ]);
-    expect(run({ initial: 2, cap: 4 }, Array(4).fill(tight))).toEqual([2, 2, 3, 3]);
+    expect(run({ initial: 2, cap: 4 }, Array(4).fill(tight))).toEqual([2, 2, 4, 4]);
   });
 
   it('waits the cool-down after a change, counted on the injected clock', () => {
     expect(run({ initial: 1, cap: 8, cooldownMs: 0 }, Array(5).fill(idle))).toEqual([
-      1, 2, 2, 3, 3,
+      1, 2, 2, 4, 4,
     ]);
     expect(run({ initial: 1, cap: 8, cooldownMs: 4_000 }, Array(10).fill(idle))).toEqual([
-      1, 1, 1, 1, 2, 2, 2, 2, 2, 3,
+      1, 1, 1, 1, 2, 2, 2, 2, 2, 4,
     ]);
   });
 
   it('follows a load that rises and falls', () => {
     const steps = [idle, idle, idle, hot, hot, hot, steady, steady, idle, idle, idle];
-    expect(run({ initial: 2, cap: 4 }, steps)).toEqual([2, 2, 3, 3, 3, 2, 2, 2, 2, 3, 3]);
+    expect(run({ initial: 2, cap: 4 }, steps)).toEqual([2, 2, 4, 4, 4, 3, 3, 3, 3, 4, 4]);
   });
 
   it('never changes in fixed mode', () => {

@@ -128,8 +128,13 @@ export class PoolSizer {
         (this.memoryPerWorkerMb === undefined || o.availableMemoryMb >= this.memoryPerWorkerMb),
     );
     if (roomToGrow && this.size < this.cap) {
+      // Each busy slot costs about cpu/size; grow to what the CPU headroom affords, at most
+      // doubling per step, so an I/O-bound suite reaches its cap in a few seconds.
+      const peakCpu = Math.max(...this.window.map((o) => o.cpu), 0.01);
+      const affordable = Math.floor((this.size * this.growWhenCpuBelow) / peakCpu);
+      const to = Math.min(this.cap, 2 * this.size, Math.max(this.size + 1, affordable));
       const reason = `cpu ${percent(last.cpu)} < ${percent(this.growWhenCpuBelow)} with all ${this.size} slots busy`;
-      this.resize(now, this.size + 1, reason);
+      this.resize(now, to, reason);
     }
     return this.size;
   }
