@@ -29,3 +29,24 @@ export { changedFilesSince } from './vcs/changed-files';
 export { closeParsePool } from './graph/parse-pool';
 export { assignShards, shardBalance } from './plan/shards';
 export { readTimings, writeTimings, TIMINGS_FILE } from './plan/timings';
+export { rawConfigSchema } from './config/schema';
+export {
+  runReportSchema,
+  REPORT_SCHEMA_VERSION,
+  type RunReport,
+  type ReportFile,
+  type ReportTest,
+  type FailureCategory,
+} from './report/report-schema';
+export { runTests, type RunSelection, type RunFlags, type RunTestsResult } from './run/run-tests';
+export { SlotPool } from './run/slot-pool';
+export { formatRunSummary } from './report/terminal-summary';
+export { exitCodeOf } from './report/build-report';
+export { getRunnerAdapter } from './runners/registry';
+export type { RunnerAdapter, FileRunResult, TestCaseResult } from './runners/types';
+export { collectClosure } from './graph/closure-hash';
+export { CODE_FILE } from './graph/parse-imports';
+export { packageNameOf } from './graph/resolve-module';
+export { estimateDurationMs } from './plan/timings';
+export { suggestShardCount, DEFAULT_TARGET_SECONDS } from './plan/suggest-shards';
+export { DEFAULT_CATEGORIES, DEFAULT_TEST_MATCH } from './config/defaults';

@@ -1,0 +1,148 @@
+/**
+ * The `test` executor: runs a project's tests through @shardwise/core. For a shard target it runs
+ * exactly the files listed in the target's metadata (what Nx hashed), and refuses to run when this
+ * run's own plan disagrees, instead of running a different set under the same hash. Test failures
+ * return `{ success: false }`; configuration problems throw.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExecutorContext } from '@nx/devkit';
+import {
+  closeParsePool,
+  exitCodeOf,
+  formatRunSummary,
+  loadConfig,
+  planWorkspace,
+  runTests,
+  SlotPool,
+  type OptimizationLevel,
+} from '@shardwise/core';
+import { taskReportDir, type ShardMetadata } from '../../plugins/project-targets';
+
+export interface TestExecutorOptions {
+  category?: string;
+  shard?: number;
+  files?: string[];
+  optimization?: OptimizationLevel;
+  workers?: number;
+  maxWorkers?: number;
+  timeout?: number;
+  failFast?: boolean | number;
+  retries?: number;
+  cache?: boolean;
+  clearCache?: boolean;
+  updateSnapshots?: boolean;
+  verbose?: boolean;
+  args?: string[];
+}
+
+function shardMetadata(context: ExecutorContext): ShardMetadata | undefined {
+  const project =
+    context.projectName === undefined
+      ? undefined
+      : context.projectGraph?.nodes[context.projectName];
+  const target =
+    context.targetName === undefined ? undefined : project?.data.targets?.[context.targetName];
+  const metadata = (target?.metadata as { shardwise?: ShardMetadata } | undefined)?.shardwise;
+  return metadata;
+}
+
+export default async function testExecutor(
+  options: TestExecutorOptions,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const projectName = context.projectName;
+  const targetName = context.targetName;
+  if (projectName === undefined || targetName === undefined)
+    throw new Error('Shardwise: the test executor needs a project and a target');
+  const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '';
+  const workspaceRoot = context.root;
+  const { config } = loadConfig({ workspaceRoot });
+  let plan;
+  try {
+    plan = await planWorkspace({ workspaceRoot, config });
+  } finally {
+    await closeParsePool();
+  }
+  const project = plan.projects.find((p) => p.root === (projectRoot === '.' ? '' : projectRoot));
+  if (project === undefined) {
+    process.stdout.write(
+      `Shardwise: project "${projectName}" has no test files; nothing to run.\n`,
+    );
+    return { success: true };
+  }
+
+  let files = options.files;
+  if (options.shard !== undefined) {
+    if (options.category === undefined) throw new Error('Shardwise: "shard" needs "category"');
+    const fromGraph = shardMetadata(context);
+    const planned =
+      project.categories
+        .find((c) => c.name === options.category)
+        ?.shards.find((s) => s.index === options.shard)
+        ?.files.map((f) => f.path) ?? [];
+    if (fromGraph !== undefined) {
+      const graphFiles = [...fromGraph.files].sort();
+      const plannedFiles = [...planned].sort();
+      if (JSON.stringify(graphFiles) !== JSON.stringify(plannedFiles)) {
+        const missing = plannedFiles.filter((f) => !graphFiles.includes(f));
+        const extra = graphFiles.filter((f) => !plannedFiles.includes(f));
+        throw new Error(
+          `Shardwise: ${projectName}:${targetName} was hashed with ${graphFiles.length} file(s) but the workspace now plans ${plannedFiles.length} for it` +
+            `${missing.length > 0 ? ` (new: ${missing.slice(0, 5).join(', ')})` : ''}${extra.length > 0 ? ` (gone: ${extra.slice(0, 5).join(', ')})` : ''}. ` +
+            'The project graph is stale: run `nx reset` and try again.',
+        );
+      }
+      files = fromGraph.files;
+    } else {
+      files = planned;
+    }
+  }
+
+  const reportDir = join(workspaceRoot, taskReportDir(projectName, targetName));
+  // The folder is this task's cached output: it holds this run's report and nothing older.
+  rmSync(reportDir, { recursive: true, force: true });
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let pool: SlotPool | undefined;
+  try {
+    const { report, written } = await runTests({
+      workspaceRoot,
+      config,
+      plan,
+      selection: { project: project.name, category: options.category, files },
+      flags: {
+        optimization: options.optimization,
+        workers: options.workers,
+        maxWorkers: options.maxWorkers,
+        timeoutMs: options.timeout,
+        failFast:
+          options.failFast === true ? 1 : options.failFast === false ? undefined : options.failFast,
+        retries: options.retries,
+        noCache: options.cache === false,
+        clearCache: options.clearCache,
+        updateSnapshots: options.updateSnapshots,
+        passThrough: options.args,
+        reportDir,
+      },
+      argv: process.argv.slice(2),
+      signal: controller.signal,
+      createExecutor: (executorContext) => (pool = new SlotPool(executorContext)),
+      onEvent: (event) => {
+        if (event.type === 'file-done' && (options.verbose || event.outcome.status === 'failed')) {
+          process.stdout.write(
+            `${event.outcome.status.toUpperCase().padEnd(7)} ${event.outcome.file.path}\n`,
+          );
+        }
+      },
+    });
+    process.stdout.write(`${formatRunSummary(report, written.dir)}\n`);
+    return { success: exitCodeOf(report) === 0 };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await pool?.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The Shardwise inference plugin. One pass plans the whole workspace (config → discovery → import
+ * graph → shards, all in @shardwise/core) and yields every project's targets. The result is cached
+ * in Nx's workspace data folder, keyed by the plugin options and a hash of every workspace file,
+ * since a shard's inputs can reach files outside its project.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult } from '@nx/devkit';
+import { hashObject, hashWithWorkspaceContext, workspaceDataDirectory } from '@nx/devkit/internal';
+import { closeParsePool, planWorkspace, resolveConfig, type WorkspacePlan } from '@shardwise/core';
+import { writeFileSync, renameSync } from 'node:fs';
+import { buildProjectTargets, type ProjectTargets } from './project-targets';
+import { indexCodeFolders, installedAtRoot } from './shard-inputs';
+
+export type ShardwisePluginOptions = Record<string, unknown>;
+
+const PLUGIN_NAME = '@shardwise/nx';
+const CACHE_VERSION = 1;
+
+interface InferenceCache {
+  version: number;
+  key: string;
+  projects: Record<string, ProjectTargets & { name: string }>;
+}
+
+function pluginIndex(context: CreateNodesContext): number {
+  const plugins = context.nxJsonConfiguration.plugins ?? [];
+  const index = plugins.findIndex((p) => (typeof p === 'string' ? p : p.plugin) === PLUGIN_NAME);
+  return index === -1 ? 0 : index;
+}
+
+function readCache(file: string, key: string): InferenceCache | undefined {
+  try {
+    const cache = JSON.parse(readFileSync(file, 'utf8')) as InferenceCache;
+    return cache.version === CACHE_VERSION && cache.key === key ? cache : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, cache: InferenceCache): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(cache));
+  renameSync(temporary, file);
+}
+
+async function inferWorkspace(
+  options: ShardwisePluginOptions | undefined,
+  context: CreateNodesContext,
+): Promise<InferenceCache['projects']> {
+  const root = context.workspaceRoot;
+  const config = resolveConfig(options ?? {}, {
+    kind: 'nx',
+    file: 'nx.json',
+    keyPrefix: `plugins[${pluginIndex(context)}].options`,
+  });
+  const key = hashObject({
+    options: options ?? {},
+    files: await hashWithWorkspaceContext(root, ['**/*']),
+    env: Object.keys(process.env)
+      .filter((k) => k.startsWith('OPTIMIZED_TEST_'))
+      .sort()
+      .map((k) => `${k}=${process.env[k]}`),
+  });
+  const cacheFile = join(workspaceDataDirectory, 'shardwise-inference.json');
+  const cached = readCache(cacheFile, key);
+  if (cached !== undefined) return cached.projects;
+
+  let plan: WorkspacePlan;
+  try {
+    plan = await planWorkspace({ workspaceRoot: root, config });
+  } finally {
+    await closeParsePool();
+  }
+  const folders = indexCodeFolders(plan.files);
+  const isKnownPackage = installedAtRoot(root);
+  const projects: InferenceCache['projects'] = {};
+  for (const project of plan.projects) {
+    projects[project.root] = {
+      name: project.name,
+      ...buildProjectTargets(plan, project, { folders, isKnownPackage }),
+    };
+  }
+  writeCache(cacheFile, { version: CACHE_VERSION, key, projects });
+  return projects;
+}
+
+function projectJsonTargets(workspaceRoot: string, projectRoot: string): string[] {
+  try {
+    const json = JSON.parse(
+      readFileSync(join(workspaceRoot, projectRoot, 'project.json'), 'utf8'),
+    ) as { targets?: Record<string, unknown> };
+    return Object.keys(json.targets ?? {});
+  } catch {
+    return [];
+  }
+}
+
+export const createNodes: CreateNodes<ShardwisePluginOptions> = [
+  '**/{project.json,package.json}',
+  async (configFiles, options, context) => {
+    const projects = await inferWorkspace(options, context);
+    const files = new Set(configFiles);
+    const results: Array<readonly [string, CreateNodesResult]> = [];
+    for (const file of configFiles) {
+      const projectRoot = dirname(file) === '.' ? '' : dirname(file);
+      // A project with both files is reported once, from project.json.
+      if (file.endsWith('package.json') && files.has(join(projectRoot, 'project.json'))) continue;
+      const inferred = projects[projectRoot];
+      if (inferred === undefined) continue;
+      const clashes = projectJsonTargets(context.workspaceRoot, projectRoot).filter(
+        (t) => t in inferred.targets,
+      );
+      if (clashes.length > 0) {
+        throw new Error(
+          `Shardwise would infer target(s) ${clashes.join(', ')} for project "${inferred.name}", but ${join(projectRoot, 'project.json')} already defines them. Rename those targets, or set a different "targetPrefix" in the @shardwise/nx plugin options in nx.json.`,
+        );
+      }
+      results.push([
+        file,
+        {
+          projects: {
+            [projectRoot === '' ? '.' : projectRoot]: {
+              targets: inferred.targets,
+              metadata: { targetGroups: inferred.targetGroups },
+            },
+          },
+        },
+      ]);
+    }
+    return results;
+  },
+];
+
+/** The same function under the name Nx 20–22 looked for. */
+export const createNodesV2 = createNodes;
