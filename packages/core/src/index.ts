@@ -50,3 +50,4 @@ export { packageNameOf } from './graph/resolve-module';
 export { estimateDurationMs } from './plan/timings';
 export { suggestShardCount, DEFAULT_TARGET_SECONDS } from './plan/suggest-shards';
 export { DEFAULT_CATEGORIES, DEFAULT_TEST_MATCH } from './config/defaults';
+export { compareRuns, formatBench, CLI_PATH, type BenchResult } from './bench/compare-runs';

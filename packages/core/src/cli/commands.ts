@@ -1,6 +1,7 @@
 /** The CLI's commands: each loads the config, calls the engine and prints. */
 import si from 'systeminformation';
 import { findAffectedTests } from '../api/affected';
+import { CLI_PATH, compareRuns, formatBench } from '../bench/compare-runs';
 import { planWorkspace, type WorkspacePlan } from '../api/plan-workspace';
 import { loadConfig } from '../config/load-config';
 import { UsageError } from '../errors';
@@ -9,7 +10,8 @@ import { estimateDurationMs, writeTimings, TIMINGS_FILE } from '../plan/timings'
 import { changedFilesSince } from '../vcs/changed-files';
 import { formatPlan, planToJson } from './format-plan';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { TimingHistory } from '../cache/timing-history';
 
 interface CommonOptions {
   cwd: string;
@@ -76,31 +78,69 @@ export async function runAffected(
   return 0;
 }
 
-/** Writes the committed timings file: the committed value where there is one, else an estimate. */
+/**
+ * Writes the committed timings file from, in order of preference: the local history of runs
+ * (measured), the committed value, an estimate. Files that no longer exist are dropped.
+ */
 export async function runTimingsUpdate(options: CommonOptions): Promise<number> {
   const plan = await loadPlan(options);
+  const cacheDir = isAbsolute(plan.config.cacheDir)
+    ? plan.config.cacheDir
+    : join(options.cwd, plan.config.cacheDir);
+  const history = new TimingHistory(cacheDir).read();
   const timings = new Map<string, number>();
-  let estimated = 0;
+  const counts = { measured: 0, kept: 0, estimated: 0 };
   for (const project of plan.projects) {
     for (const category of project.categories) {
       for (const shard of category.shards) {
         for (const file of shard.files) {
+          const measured = history.get(file.path);
           const committed = plan.timings.get(file.path);
-          if (committed !== undefined) timings.set(file.path, committed);
-          else {
+          if (measured !== undefined && measured.runs > 0) {
+            timings.set(file.path, measured.durationMs);
+            counts.measured++;
+          } else if (committed !== undefined) {
+            timings.set(file.path, committed);
+            counts.kept++;
+          } else {
             timings.set(
               file.path,
               estimateDurationMs(readFileSync(join(options.cwd, file.path), 'utf8')),
             );
-            estimated++;
+            counts.estimated++;
           }
         }
       }
     }
   }
+  const dropped = [...plan.timings.keys()].filter((path) => !timings.has(path)).length;
   writeTimings(options.cwd, timings);
   process.stderr.write(
-    `Wrote ${TIMINGS_FILE}: ${timings.size} files (${estimated} estimated, ${plan.timings.size - (timings.size - estimated)} stale entries dropped)\n`,
+    `Wrote ${TIMINGS_FILE}: ${timings.size} files (${counts.measured} measured, ${counts.kept} kept, ${counts.estimated} estimated; ${dropped} stale entries dropped)\n`,
   );
+  return 0;
+}
+
+export async function runBench(
+  options: CommonOptions & {
+    category: string;
+    project: string | undefined;
+    rounds: number;
+    json: boolean;
+  },
+): Promise<number> {
+  const { config } = loadConfig({ workspaceRoot: options.cwd, configFile: options.configFile });
+  const plan = await planWorkspace({ workspaceRoot: options.cwd, config });
+  const result = await compareRuns({
+    workspaceRoot: options.cwd,
+    config,
+    plan,
+    selection: { category: options.category, project: options.project },
+    rounds: options.rounds,
+    cliPath: CLI_PATH,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  if (options.json) print(JSON.stringify(result, null, 2));
+  else print(formatBench(result));
   return 0;
 }

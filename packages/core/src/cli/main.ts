@@ -9,7 +9,7 @@ import cac from 'cac';
 import { isShardwiseError, UsageError } from '../errors';
 import { closeParsePool } from '../graph/parse-pool';
 import { shardwiseVersion } from '../api/workspace-inputs';
-import { runAffected, runPlan, runTimingsUpdate } from './commands';
+import { runAffected, runBench, runPlan, runTimingsUpdate } from './commands';
 import { parseRunFlags, runRun } from './run-command';
 
 function toCommonOptions(options: Record<string, unknown>): {
@@ -90,6 +90,30 @@ export async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'A line per file as it finishes')
     .action((options: Record<string, unknown>) => {
       action = runRun({ ...toCommonOptions(options), ...parseRunFlags(options), argv });
+    });
+
+  cli
+    .command('bench', "Time the runner's standard command against shardwise run on the same files")
+    .option('--category <name>', 'The category to benchmark (required)')
+    .option('--project <name>', 'Only this project')
+    .option('--rounds <n>', 'Rounds of A B (default 3)')
+    .option('--json', 'Print the result as JSON on stdout')
+    .action((options: Record<string, unknown>) => {
+      const category = typeof options['category'] === 'string' ? options['category'] : undefined;
+      if (category === undefined) throw new UsageError('bench: expected --category <name>');
+      const rounds = options['rounds'] === undefined ? 3 : Number(options['rounds']);
+      if (!Number.isInteger(rounds) || rounds < 1) {
+        throw new UsageError(
+          `bench: --rounds expects an integer ≥ 1, got ${JSON.stringify(options['rounds'])}`,
+        );
+      }
+      action = runBench({
+        ...toCommonOptions(options),
+        category,
+        project: typeof options['project'] === 'string' ? options['project'] : undefined,
+        rounds,
+        json: options['json'] === true,
+      });
     });
 
   cli

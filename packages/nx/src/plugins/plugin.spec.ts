@@ -69,6 +69,7 @@ describe('createNodes', () => {
       'test-unit--shard-2',
       'test-unit',
       'test-optimized',
+      'test-benchmark',
     ]);
     const integration = project.targets!['test-integration--shard-1']!;
     expect(integration).toMatchObject({

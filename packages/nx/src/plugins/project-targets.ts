@@ -98,5 +98,21 @@ export function buildProjectTargets(
     } as TargetConfiguration['metadata'],
   };
   group.unshift(optimized);
+
+  const benchmark = `${prefix}-benchmark`;
+  targets[benchmark] = {
+    executor: '@shardwise/nx:benchmark',
+    options: {
+      category:
+        project.categories.find((c) => c.name === 'unit')?.name ?? project.categories[0]?.name,
+    },
+    cache: false,
+    metadata: {
+      description:
+        "Times the project's standard test command against Shardwise (--category, --rounds)",
+      technologies,
+    } as TargetConfiguration['metadata'],
+  };
+  group.push(benchmark);
   return { targets, targetGroups: { [TARGET_GROUP]: group } };
 }

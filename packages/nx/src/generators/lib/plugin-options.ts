@@ -3,7 +3,7 @@
  * plugin (string or object form) is the one Shardwise reads, so it is the one both generators edit;
  * a second entry is never added.
  */
-import type { NxJsonConfiguration } from '@nx/devkit';
+import { updateNxJson, writeJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
 import { NX_PLUGIN_NAME } from '@shardwise/core';
 
 export type PluginOptions = Record<string, unknown>;
@@ -93,4 +93,10 @@ export function withCategories(
   entries: CategoryEntries,
 ): PluginOptions {
   return { ...options, [key]: Object.fromEntries(entries) };
+}
+
+/** Writes nx.json: through devkit (which keeps `extends` working), or creates it when missing. */
+export function saveNxJson(tree: Tree, nxJson: NxJsonConfiguration): void {
+  if (tree.exists('nx.json')) updateNxJson(tree, nxJson);
+  else writeJson(tree, 'nx.json', nxJson);
 }

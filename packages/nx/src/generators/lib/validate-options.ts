@@ -4,7 +4,7 @@
  * categories need `include`, `dependsOn` names, cycles, aliases). A failure is core's ConfigError,
  * whose message names nx.json, the key path and what was expected; nothing has been written then.
  */
-import { resolveConfig, type ShardwiseConfig } from '@shardwise/core';
+import { resolveConfig, type CategoryConfig, type ShardwiseConfig } from '@shardwise/core';
 import { optionsKeyPrefix } from './plugin-options';
 
 export function validatePluginOptions(options: unknown, index: number): ShardwiseConfig {
@@ -17,9 +17,7 @@ export function validatePluginOptions(options: unknown, index: number): Shardwis
   );
 }
 
-/** The six default category names, in their order (narrow to broad, `unit` last). */
-export function defaultCategoryNames(): string[] {
-  return resolveConfig({}, { kind: 'defaults', file: '', keyPrefix: '' }, {}).categories.map(
-    (category) => category.name,
-  );
+/** The six default categories, normalized, in their order (narrow to broad, `unit` last). */
+export function defaultCategories(): CategoryConfig[] {
+  return resolveConfig({}, { kind: 'defaults', file: '', keyPrefix: '' }, {}).categories;
 }

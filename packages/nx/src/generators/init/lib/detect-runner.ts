@@ -2,7 +2,8 @@
  * Runner detection per project, read from the tree. It follows core's `detectRunner`
  * (packages/core/src/discovery/detect-runner.ts, not exported): files at the project root first
  * (vitest.config.*, then jest.config.*), then package.json `jest`, then its `test` script, then
- * vite.config.*.
+ * vite.config.*; like core's planning, a project whose test files import `node:test` runs them
+ * with node:test.
  */
 import { joinPathFragments, type Tree } from '@nx/devkit';
 import type { RunnerName } from '@shardwise/core';
@@ -17,8 +18,14 @@ export interface RunnerDetection {
 const JEST_CONFIG = /^jest\.config\.(js|cjs|mjs|ts|cts|mts|json)$/;
 const VITEST_CONFIG = /^vitest\.config\.(js|cjs|mjs|ts|cts|mts)$/;
 const VITE_CONFIG = /^vite\.config\.(js|cjs|mjs|ts|cts|mts)$/;
+const NODE_TEST_IMPORT = /(?:\bfrom\s*|\b(?:require|import)\s*\(\s*)['"]node:test['"]/;
 
-export function detectRunner(tree: Tree, project: ProjectTargets): RunnerDetection {
+/** @param testFiles the project's workspace-relative test files */
+export function detectRunner(
+  tree: Tree,
+  project: ProjectTargets,
+  testFiles: readonly string[],
+): RunnerDetection {
   const folder = project.root === '' ? '.' : project.root;
   const atRoot = tree
     .children(folder)
@@ -47,5 +54,8 @@ export function detectRunner(tree: Tree, project: ProjectTargets): RunnerDetecti
   }
   const vite = atRoot.find((f) => VITE_CONFIG.test(f));
   if (vite !== undefined) return { runner: 'vitest', reason: vite };
+  if (testFiles.some((file) => NODE_TEST_IMPORT.test(tree.read(file, 'utf-8') ?? ''))) {
+    return { runner: 'node', reason: 'test files import node:test' };
+  }
   return { runner: undefined, reason: 'no runner config found' };
 }
