@@ -61,9 +61,13 @@ describe('PoolSizer', () => {
     expect(run({ initial: 2, cap: 4 }, Array(4).fill(steady))).toEqual([2, 2, 2, 2]);
   });
 
-  it('shrinks under CPU pressure, never below min', () => {
+  it('under CPU pressure takes back grown slots, never going below the start size', () => {
+    // A busy CPU at the start size is full use of the cores, not overload.
     expect(run({ initial: 3, cap: 4, min: 2 }, Array(8).fill(hot))).toEqual([
-      3, 3, 2, 2, 2, 2, 2, 2,
+      3, 3, 3, 3, 3, 3, 3, 3,
+    ]);
+    expect(run({ initial: 2, cap: 8 }, [idle, idle, idle, hot, hot, hot, hot, hot, hot, hot])).toEqual([
+      2, 2, 4, 4, 4, 3, 3, 3, 2, 2,
     ]);
   });
 
@@ -119,10 +123,10 @@ describe('PoolSizer', () => {
     const sizer = new PoolSizer({ initial: 9, cap: 4, clock: () => now, cooldownMs: 0 });
     expect(sizer.target).toBe(4);
     expect(sizer.lastChange).toBeUndefined();
-    const sample = (cpu: number): ResourceSample => ({
+    const sample = (memory: number): ResourceSample => ({
       t: now,
-      cpu,
-      memory: 0.4,
+      cpu: 0.5,
+      memory,
       availableMemoryMb: 4_000,
       load: 3,
       disk: undefined,
@@ -130,8 +134,8 @@ describe('PoolSizer', () => {
     now = 1_000;
     sizer.observe(sample(0.95), 4);
     now = 2_000;
-    expect(sizer.observe(sample(0.99), 4)).toBe(3);
-    expect(sizer.lastChange).toEqual({ atMs: 2_000, from: 4, to: 3, reason: 'cpu 99% > 92%' });
+    expect(sizer.observe(sample(0.97), 4)).toBe(3);
+    expect(sizer.lastChange).toEqual({ atMs: 2_000, from: 4, to: 3, reason: 'memory 97% > 90%' });
     expect(new PoolSizer({ initial: 0, cap: 4, min: 2, clock: () => 0 }).target).toBe(2);
   });
 });

@@ -49,6 +49,7 @@ const percent = (value: number): string => `${Math.round(value * 100)}%`;
 
 export class PoolSizer {
   private readonly min: number;
+  private readonly cpuFloor: number;
   private readonly cap: number;
   private readonly clock: () => number;
   private readonly growWhenCpuBelow: number;
@@ -75,6 +76,7 @@ export class PoolSizer {
     this.fixed = options.fixed ?? false;
     this.memoryPerWorkerMb = options.memoryPerWorkerMb;
     this.size = Math.min(this.cap, Math.max(this.min, Math.floor(options.initial)));
+    this.cpuFloor = this.size;
     // Starting the pool counts as a change: its first samples show runners booting, not the load.
     this.lastChangeAtMs = this.clock();
   }
@@ -110,7 +112,11 @@ export class PoolSizer {
     const overloaded = this.window.every(
       (o) => o.cpu > this.shrinkWhenCpuAbove || o.memory > this.shrinkWhenMemoryAbove,
     );
-    if (overloaded && this.size > this.min) {
+    // A busy CPU with one slot per core is the goal, not overload: CPU pressure only takes back
+    // the slots grown beyond the start size. Memory pressure shrinks down to `min`.
+    const memoryPressure = this.window.some((o) => o.memory > this.shrinkWhenMemoryAbove);
+    const floor = memoryPressure ? this.min : Math.max(this.min, this.cpuFloor);
+    if (overloaded && this.size > floor) {
       const reason = memoryHot
         ? `memory ${percent(last.memory)} > ${percent(this.shrinkWhenMemoryAbove)}`
         : cpuHot
