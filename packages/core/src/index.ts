@@ -28,7 +28,7 @@ export { findAffectedTests, type AffectedTest } from './api/affected';
 export { changedFilesSince } from './vcs/changed-files';
 export { closeParsePool } from './graph/parse-pool';
 export { assignShards, shardBalance } from './plan/shards';
-export { readTimings, writeTimings, TIMINGS_FILE } from './plan/timings';
+export { readTimings, parseTimings, writeTimings, TIMINGS_FILE } from './plan/timings';
 export { rawConfigSchema } from './config/schema';
 export {
   runReportSchema,
@@ -49,5 +49,14 @@ export { CODE_FILE } from './graph/parse-imports';
 export { packageNameOf } from './graph/resolve-module';
 export { estimateDurationMs } from './plan/timings';
 export { suggestShardCount, DEFAULT_TARGET_SECONDS } from './plan/suggest-shards';
-export { DEFAULT_CATEGORIES, DEFAULT_TEST_MATCH } from './config/defaults';
+export {
+  DEFAULT_CATEGORIES,
+  DEFAULT_TEST_MATCH,
+  ALWAYS_IGNORED,
+  DEFAULT_TARGET_PREFIX,
+} from './config/defaults';
+export { compileGlobs, createClassifier, type FileClassifier } from './discovery/categorize';
+export { detectRunner, type RunnerDetection } from './discovery/detect-runner';
+export type { Project } from './discovery/projects';
+export { withFileLock, isProcessAlive } from './util/file-lock';
 export { compareRuns, formatBench, CLI_PATH, type BenchResult } from './bench/compare-runs';

@@ -24,9 +24,14 @@ export type Timings = ReadonlyMap<string, number>;
 export function readTimings(workspaceRoot: string): Timings {
   const path = join(workspaceRoot, TIMINGS_FILE);
   if (!existsSync(path)) return new Map();
+  return parseTimings(readFileSync(path, 'utf8'));
+}
+
+/** Parses the timings file's text (for callers that do not read from disk, like generators). */
+export function parseTimings(text: string): Timings {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    raw = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ConfigError(
       `${TIMINGS_FILE}: expected valid JSON (${(error as Error).message}); fix it or regenerate it with "shardwise timings update"`,
