@@ -254,6 +254,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       closureHash: file.closureHash,
       estimatedMs: past?.durationMs ?? file.estimatedMs,
       previouslyFailed: past?.lastStatus === 'failed',
+      firstClass: file.category.name === 'smoke',
       retries: flags.retries ?? file.category.config.retries ?? categoryPreset.retries,
       timeoutMs: flags.timeoutMs ?? file.category.config.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       quarantined: quarantine(relativeTo(file.path, file.project.root)),

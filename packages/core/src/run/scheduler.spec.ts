@@ -138,6 +138,7 @@ function file(path: string, overrides: Partial<WorkFile> = {}): WorkFile {
     closureHash: `h-${path}`,
     estimatedMs: 100,
     previouslyFailed: false,
+    firstClass: false,
     retries: 0,
     timeoutMs: 60_000,
     quarantined: false,
@@ -190,16 +191,23 @@ describe('Scheduler', () => {
     expect(s.slots.held.size).toBe(0);
   });
 
-  it('orders failed-last-time first, then longest first', async () => {
+  it('orders failed-last-time first, then smoke, then longest first', async () => {
     const files = [
       file('short', { estimatedMs: 10 }),
       file('long', { estimatedMs: 900 }),
       file('broke', { estimatedMs: 50, previouslyFailed: true }),
+      file('smoke', { estimatedMs: 20, firstClass: true }),
       file('mid', { estimatedMs: 300 }),
     ];
     const s = schedule(files, passed, { strictIsolation: true, targetSlots: () => 1 });
     await s.run();
-    expect(s.fake.batches.map((b) => b.files[0]?.path)).toEqual(['broke', 'long', 'mid', 'short']);
+    expect(s.fake.batches.map((b) => b.files[0]?.path)).toEqual([
+      'broke',
+      'smoke',
+      'long',
+      'mid',
+      'short',
+    ]);
   });
 
   it('retries with exponential backoff and reports a pass on retry as flaky', async () => {

@@ -5,7 +5,8 @@
  * here is tested exactly with fakes.
  *
  * Rules, in the order they apply:
- * - Order: files that failed last time first, then longest first; a category starts only when
+ * - Order: files that failed last time first, then smoke tests, then longest first; a category
+ *   starts only when
  *   the categories it depends on are done, and is not run at all when one of them failed.
  * - Batches: files of one project and runner, up to a target duration that shrinks as the queue
  *   drains (so the tail of the run stays balanced); one file per batch under strict isolation and
@@ -37,6 +38,8 @@ export interface WorkFile {
   closureHash: string;
   estimatedMs: number;
   previouslyFailed: boolean;
+  /** Runs before other files that did not fail last time (the smoke category). */
+  firstClass: boolean;
   retries: number;
   timeoutMs: number;
   quarantined: boolean;
@@ -167,6 +170,7 @@ function failureMessageOf(result: FileRunResult): string {
 
 function compareQueued(a: QueuedFile, b: QueuedFile): number {
   if (a.file.previouslyFailed !== b.file.previouslyFailed) return a.file.previouslyFailed ? -1 : 1;
+  if (a.file.firstClass !== b.file.firstClass) return a.file.firstClass ? -1 : 1;
   if (a.file.estimatedMs !== b.file.estimatedMs) return b.file.estimatedMs - a.file.estimatedMs;
   return a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0;
 }
