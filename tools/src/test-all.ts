@@ -4,7 +4,7 @@
  * executed nothing is visible. Exit code is non-zero when a check or a test fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
@@ -58,6 +58,32 @@ function runVitestSuite(name: string, configFile: string): { ok: boolean; count:
   return { ok, count };
 }
 
+/**
+ * Processes the suites left behind: anything whose environment carries a SHARDWISE_RUN_ID (a
+ * runner or guard Shardwise started) or that is a cache server from tools/. Linux /proc only.
+ */
+function leftoverProcesses(): string[] {
+  const found: string[] = [];
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+      if (environ.includes('SHARDWISE_RUN_ID=') || cmdline.includes('remote-cache-server'))
+        found.push(`${pid} ${cmdline.slice(0, 160)}`);
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
+
 function main(): void {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -76,6 +102,11 @@ function main(): void {
     counts.push(suite.count);
   }
 
+  const leftovers = leftoverProcesses();
+  if (leftovers.length > 0) {
+    ok = false;
+    process.stderr.write(`\nprocesses left behind by the suites:\n  ${leftovers.join('\n  ')}\n`);
+  }
   process.stderr.write('\n');
   for (const c of counts) {
     process.stderr.write(
