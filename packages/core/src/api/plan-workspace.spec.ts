@@ -213,3 +213,29 @@ describe('planWorkspace', () => {
     ]);
   });
 });
+
+describe('runner config inputs', () => {
+  it('counts files named under setup keys, not resolve.alias targets', async () => {
+    const root = tempWorkspace({
+      'apps/web/project.json': '{"name":"web"}',
+      'apps/web/vitest.config.mts': `
+        import { fileURLToPath } from 'node:url';
+        export default {
+          resolve: { alias: { '@lib': fileURLToPath(new URL('../../libs/lib/src/index.ts', import.meta.url)), '@x': './src/x.ts' } },
+          test: { setupFiles: ['./test/setup.ts'], globalSetup: './test/global' },
+        };`,
+      'apps/web/test/setup.ts': 'export {};',
+      'apps/web/test/global.ts': 'export default () => {};',
+      'apps/web/src/x.ts': 'export const x = 1;',
+      'apps/web/src/a.test.ts': "it('a', () => {});",
+      'libs/lib/project.json': '{"name":"lib"}',
+      'libs/lib/src/index.ts': 'export const lib = 1;',
+    });
+    const plan = await planOf(root);
+    expect(plan.projects[0]?.sharedInputs).toEqual([
+      'apps/web/test/global.ts',
+      'apps/web/test/setup.ts',
+      'apps/web/vitest.config.mts',
+    ]);
+  });
+});

@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseSync } from '@swc/core';
 import { parse as parseJsonc } from 'jsonc-parser';
+import { parseOptionsFor } from '../graph/parse-imports';
 import { dirnamePosix, toPosix } from '../util/paths';
 import { relative, resolve } from 'node:path';
 
@@ -70,11 +72,71 @@ export function tsconfigPathPrefixes(
   return [...prefixes];
 }
 
-const SETUP_PATH = /['"`]((?:\.{1,2}\/|<rootDir>\/)[^'"`\n]+?\.(?:[cm]?[jt]sx?|json))['"`]/g;
+/**
+ * Config keys whose values name files the runner loads around the tests (Jest and Vitest
+ * spellings). Only these count: other paths in a config (such as `resolve.alias` targets) are
+ * resolution settings, and the files behind them are reached through the tests' own imports.
+ */
+const SETUP_KEYS = new Set([
+  'setupFiles',
+  'setupFilesAfterEnv',
+  'globalSetup',
+  'globalTeardown',
+  'snapshotResolver',
+  'snapshotSerializers',
+  'testEnvironment',
+  'environment',
+  'testSequencer',
+  'sequencer',
+  'resolver',
+  'dependencyExtractor',
+  'reporters',
+]);
+
+type AstNode = Record<string, unknown>;
+
+function keyName(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const key = node as AstNode;
+  if (key['type'] === 'Identifier' && typeof key['value'] === 'string') return key['value'];
+  if (key['type'] === 'StringLiteral' && typeof key['value'] === 'string') return key['value'];
+  return undefined;
+}
+
+/** String literals anywhere under the values of setup keys in a runner config's AST. */
+function setupStrings(root: unknown): string[] {
+  const found: string[] = [];
+  const collect = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) collect(item);
+      return;
+    }
+    const node = value as AstNode;
+    if (node['type'] === 'StringLiteral' && typeof node['value'] === 'string')
+      found.push(node['value']);
+    for (const key in node) if (key !== 'span') collect(node[key]);
+  };
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item);
+      return;
+    }
+    const node = value as AstNode;
+    if (node['type'] === 'KeyValueProperty' && SETUP_KEYS.has(keyName(node['key']) ?? '')) {
+      collect(node['value']);
+      return;
+    }
+    for (const key in node) if (key !== 'span') walk(node[key]);
+  };
+  walk(root);
+  return found;
+}
 
 /**
- * Files a runner config names by relative path (setupFiles, globalSetup, snapshotResolver...):
- * they are not imports, so the graph would not see them.
+ * Files a runner config names under its setup keys (setupFiles, globalSetup,
+ * snapshotResolver, …): they are not imports, so the graph would not see them.
  */
 export function referencedSetupFiles(
   workspaceRoot: string,
@@ -82,22 +144,52 @@ export function referencedSetupFiles(
   projectRoot: string,
   fileSet: ReadonlySet<string>,
 ): string[] {
-  let text: string;
+  let ast: unknown;
   try {
-    text = readFileSync(join(workspaceRoot, configFile), 'utf8');
+    const text = readFileSync(join(workspaceRoot, configFile), 'utf8');
+    if (configFile.endsWith('.json')) {
+      const json = JSON.parse(text) as unknown;
+      ast = toLiteralTree(
+        configFile.endsWith('package.json') ? (json as { jest?: unknown })?.jest : json,
+      );
+    } else {
+      ast = parseSync(text, parseOptionsFor(configFile));
+    }
   } catch {
     return [];
   }
   const found = new Set<string>();
-  for (const match of text.matchAll(SETUP_PATH)) {
-    const raw = match[1]!;
+  for (const raw of setupStrings(ast)) {
+    if (!/^(\.{1,2}\/|<rootDir>\/)/.test(raw)) continue;
     const base = raw.startsWith('<rootDir>/') ? projectRoot : dirnamePosix(configFile);
     const target = toPosix(
       relative(workspaceRoot, resolve(workspaceRoot, base, raw.replace(/^<rootDir>\//, './'))),
     );
-    if (fileSet.has(target)) found.add(target);
+    for (const candidate of [
+      target,
+      ...['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts'].map((e) => target + e),
+    ]) {
+      if (fileSet.has(candidate)) {
+        found.add(candidate);
+        break;
+      }
+    }
   }
   return [...found].sort();
+}
+
+/** A JSON value in the shape of swc's AST, so JSON configs go through the same walk. */
+function toLiteralTree(value: unknown): unknown {
+  if (typeof value === 'string') return { type: 'StringLiteral', value };
+  if (Array.isArray(value)) return value.map(toLiteralTree);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).map(([key, inner]) => ({
+      type: 'KeyValueProperty',
+      key: { type: 'StringLiteral', value: key },
+      value: toLiteralTree(inner),
+    }));
+  }
+  return null;
 }
 
 /** Installed version of a runner as seen from the project folder, or `missing`. */
