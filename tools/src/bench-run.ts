@@ -13,13 +13,28 @@
  * - one source file changed: the files Shardwise runs must be exactly the files whose closure
  *   holds that file; compared with the runner's related-tests mode where it has one.
  */
-import { readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync, mkdirSync } from 'node:fs';
+import {
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  appendFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { generateWorkspace, type CostMixName, type GenerateSummary } from './generate-workspace';
-import { machineLine, measureNode, median, repoRoot, writeBenchmarkSection, writeResultJson, type ProcessMeasurement } from './bench-support';
+import {
+  machineLine,
+  measureNode,
+  median,
+  repoRoot,
+  writeBenchmarkSection,
+  writeResultJson,
+  type ProcessMeasurement,
+} from './bench-support';
 
 type Runner = 'jest' | 'vitest' | 'node';
 
@@ -75,7 +90,14 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
-function latestReport(workspace: string): { summary: { passed: number; failed: number; files: number; cachedFiles: number }; files: Array<{ path: string; cached: boolean }> } | undefined {
+function latestReport(
+  workspace: string,
+):
+  | {
+      summary: { passed: number; failed: number; files: number; cachedFiles: number };
+      files: Array<{ path: string; cached: boolean }>;
+    }
+  | undefined {
   const dir = join(workspace, '.shardwise/reports');
   try {
     const id = readFileSync(join(dir, 'latest'), 'utf8').trim();
@@ -86,27 +108,75 @@ function latestReport(workspace: string): { summary: { passed: number; failed: n
 }
 
 /** The runner's own default invocation over the whole workspace, and the best tuned one. */
-function runnerCommands(runner: Runner, workspace: string, summary: GenerateSummary): { standard: Command; tuned: Command } {
+function runnerCommands(
+  runner: Runner,
+  workspace: string,
+  summary: GenerateSummary,
+): { standard: Command; tuned: Command } {
   const out = join(workspace, '.bench-counts.json');
   const jsonCounts = () => {
-    const json = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTestSuites: number }>(out);
-    return json === undefined ? undefined : { passed: json.numPassedTests, failed: json.numFailedTests, files: json.numTotalTestSuites };
+    const json = readJson<{
+      numPassedTests: number;
+      numFailedTests: number;
+      numTotalTestSuites: number;
+    }>(out);
+    return json === undefined
+      ? undefined
+      : {
+          passed: json.numPassedTests,
+          failed: json.numFailedTests,
+          files: json.numTotalTestSuites,
+        };
   };
   if (runner === 'jest') {
-    const base = [bin('jest/bin/jest.js'), '--ci', '--json', `--outputFile=${out}`, '--projects', ...projectDirs(summary)];
+    const base = [
+      bin('jest/bin/jest.js'),
+      '--ci',
+      '--json',
+      `--outputFile=${out}`,
+      '--projects',
+      ...projectDirs(summary),
+    ];
     return {
-      standard: { label: 'jest (default)', script: base[0]!, args: base.slice(1), counts: jsonCounts },
-      tuned: { label: 'jest --maxWorkers=8', script: base[0]!, args: [...base.slice(1), '--maxWorkers=8'], counts: jsonCounts },
+      standard: {
+        label: 'jest (default)',
+        script: base[0]!,
+        args: base.slice(1),
+        counts: jsonCounts,
+      },
+      tuned: {
+        label: 'jest --maxWorkers=8',
+        script: base[0]!,
+        args: [...base.slice(1), '--maxWorkers=8'],
+        counts: jsonCounts,
+      },
     };
   }
   if (runner === 'vitest') {
     const config = join(workspace, 'vitest.bench.config.mts');
     const projects = projectDirs(summary).map((d) => `'${d}/vitest.config.mts'`);
     writeFileSync(config, `export default { test: { projects: [${projects.join(', ')}] } };\n`);
-    const base = [bin('vitest/vitest.mjs'), 'run', '--config', config, '--reporter=json', `--outputFile=${out}`];
+    const base = [
+      bin('vitest/vitest.mjs'),
+      'run',
+      '--config',
+      config,
+      '--reporter=json',
+      `--outputFile=${out}`,
+    ];
     return {
-      standard: { label: 'vitest run (default)', script: base[0]!, args: base.slice(1), counts: jsonCounts },
-      tuned: { label: 'vitest run --maxWorkers=8', script: base[0]!, args: [...base.slice(1), '--maxWorkers=8'], counts: jsonCounts },
+      standard: {
+        label: 'vitest run (default)',
+        script: base[0]!,
+        args: base.slice(1),
+        counts: jsonCounts,
+      },
+      tuned: {
+        label: 'vitest run --maxWorkers=8',
+        script: base[0]!,
+        args: [...base.slice(1), '--maxWorkers=8'],
+        counts: jsonCounts,
+      },
     };
   }
   const files = summary.projectList.flatMap((p) => listTests(workspace, p.root));
@@ -114,7 +184,8 @@ function runnerCommands(runner: Runner, workspace: string, summary: GenerateSumm
   const tapCounts = () => {
     try {
       const text = readFileSync(tap, 'utf8');
-      const n = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const n = (key: string) =>
+        Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
       return { passed: n('pass'), failed: n('fail'), files: files.length };
     } catch {
       return undefined;
@@ -122,8 +193,18 @@ function runnerCommands(runner: Runner, workspace: string, summary: GenerateSumm
   };
   const base = ['--test', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
   return {
-    standard: { label: 'node --test (default)', script: '', args: [...base, ...files], counts: tapCounts },
-    tuned: { label: 'node --test --test-concurrency=8', script: '', args: [...base, '--test-concurrency=8', ...files], counts: tapCounts },
+    standard: {
+      label: 'node --test (default)',
+      script: '',
+      args: [...base, ...files],
+      counts: tapCounts,
+    },
+    tuned: {
+      label: 'node --test --test-concurrency=8',
+      script: '',
+      args: [...base, '--test-concurrency=8', ...files],
+      counts: tapCounts,
+    },
   };
 }
 
@@ -146,7 +227,15 @@ async function measure(command: Command, workspace: string): Promise<ProcessMeas
   return measureNode(command.script, command.args, workspace);
 }
 
-function toRow(scenario: string, runner: Runner, label: string, command: string, runs: ProcessMeasurement[], tests: TestCounts | undefined, extra: Partial<Row> = {}): Row {
+function toRow(
+  scenario: string,
+  runner: Runner,
+  label: string,
+  command: string,
+  runs: ProcessMeasurement[],
+  tests: TestCounts | undefined,
+  extra: Partial<Row> = {},
+): Row {
   const wall = median(runs.map((r) => r.wallMs));
   const cpu = median(runs.map((r) => r.cpuMs));
   return {
@@ -164,15 +253,33 @@ function toRow(scenario: string, runner: Runner, label: string, command: string,
   };
 }
 
-async function coldScenario(runner: Runner, mix: CostMixName, rounds: number, log: (s: string) => void): Promise<{ rows: Row[]; workspace: string; summary: GenerateSummary }> {
+async function coldScenario(
+  runner: Runner,
+  mix: CostMixName,
+  rounds: number,
+  log: (s: string) => void,
+): Promise<{ rows: Row[]; workspace: string; summary: GenerateSummary }> {
   const workspace = join(repoRoot, 'tmp', 'bench', `${runner}-${mix}`);
   rmSync(workspace, { recursive: true, force: true });
-  const summary = generateWorkspace({ outDir: workspace, size: 'quick', runners: [runner], costMix: mix, seed: 1 });
+  const summary = generateWorkspace({
+    outDir: workspace,
+    size: 'quick',
+    runners: [runner],
+    costMix: mix,
+    seed: 1,
+  });
   const { standard, tuned } = runnerCommands(runner, workspace, summary);
-  const shardwise: Command = { label: 'shardwise run', script: cli, args: ['run', '--clear-cache'], counts: () => {
-    const r = latestReport(workspace);
-    return r === undefined ? undefined : { passed: r.summary.passed, failed: r.summary.failed, files: r.summary.files };
-  } };
+  const shardwise: Command = {
+    label: 'shardwise run',
+    script: cli,
+    args: ['run', '--clear-cache'],
+    counts: () => {
+      const r = latestReport(workspace);
+      return r === undefined
+        ? undefined
+        : { passed: r.summary.passed, failed: r.summary.failed, files: r.summary.files };
+    },
+  };
   const results = new Map<Command, { runs: ProcessMeasurement[]; tests: TestCounts | undefined }>();
   for (let round = 0; round < rounds; round++) {
     for (const command of [standard, tuned, shardwise]) {
@@ -182,18 +289,36 @@ async function coldScenario(runner: Runner, mix: CostMixName, rounds: number, lo
       entry.runs.push(m);
       entry.tests = command.counts();
       results.set(command, entry);
-      log(`${runner}/${mix} round ${round + 1}: ${command.label} ${Math.round(m.wallMs)} ms (exit ${m.exitCode})`);
+      log(
+        `${runner}/${mix} round ${round + 1}: ${command.label} ${Math.round(m.wallMs)} ms (exit ${m.exitCode})`,
+      );
     }
   }
   const scenario = `cold, ${mix === 'io' ? 'I/O-bound' : 'CPU-bound'}`;
   const rows = [standard, tuned, shardwise].map((c) => {
     const r = results.get(c)!;
-    return toRow(scenario, runner, c.label, `${c.script === '' ? 'node' : c.script.replace(repoRoot + '/', '')} ${c.args.join(' ').replaceAll(repoRoot + '/', '').replaceAll(workspace + '/', '')}`.slice(0, 160), r.runs, r.tests);
+    return toRow(
+      scenario,
+      runner,
+      c.label,
+      `${c.script === '' ? 'node' : c.script.replace(repoRoot + '/', '')} ${c.args
+        .join(' ')
+        .replaceAll(repoRoot + '/', '')
+        .replaceAll(workspace + '/', '')}`.slice(0, 160),
+      r.runs,
+      r.tests,
+    );
   });
   return { rows, workspace, summary };
 }
 
-async function warmScenarios(runner: Runner, workspace: string, summary: GenerateSummary, rounds: number, log: (s: string) => void): Promise<Row[]> {
+async function warmScenarios(
+  runner: Runner,
+  workspace: string,
+  summary: GenerateSummary,
+  rounds: number,
+  log: (s: string) => void,
+): Promise<Row[]> {
   const rows: Row[] = [];
   const cold: ProcessMeasurement[] = [];
   const rerun: ProcessMeasurement[] = [];
@@ -203,27 +328,60 @@ async function warmScenarios(runner: Runner, workspace: string, summary: Generat
     cold.push(await measureNode(cli, ['run', '--clear-cache'], workspace));
     rerun.push(await measureNode(cli, ['run'], workspace));
     rerunReport = latestReport(workspace);
-    log(`${runner} rerun round ${round + 1}: cold ${Math.round(cold.at(-1)!.wallMs)} ms, rerun ${Math.round(rerun.at(-1)!.wallMs)} ms`);
+    log(
+      `${runner} rerun round ${round + 1}: cold ${Math.round(cold.at(-1)!.wallMs)} ms, rerun ${Math.round(rerun.at(-1)!.wallMs)} ms`,
+    );
   }
-  rows.push(toRow('no-change rerun', runner, 'shardwise run (cold)', 'shardwise run --clear-cache', cold, undefined));
   rows.push(
-    toRow('no-change rerun', runner, 'shardwise run (rerun)', 'shardwise run', rerun, rerunReport && { passed: rerunReport.summary.passed, failed: rerunReport.summary.failed, files: rerunReport.summary.files }, {
-      cachedFiles: rerunReport?.summary.cachedFiles,
-      ranFiles: rerunReport === undefined ? undefined : rerunReport.summary.files - rerunReport.summary.cachedFiles,
-    }),
+    toRow(
+      'no-change rerun',
+      runner,
+      'shardwise run (cold)',
+      'shardwise run --clear-cache',
+      cold,
+      undefined,
+    ),
+  );
+  rows.push(
+    toRow(
+      'no-change rerun',
+      runner,
+      'shardwise run (rerun)',
+      'shardwise run',
+      rerun,
+      rerunReport && {
+        passed: rerunReport.summary.passed,
+        failed: rerunReport.summary.failed,
+        files: rerunReport.summary.files,
+      },
+      {
+        cachedFiles: rerunReport?.summary.cachedFiles,
+        ranFiles:
+          rerunReport === undefined
+            ? undefined
+            : rerunReport.summary.files - rerunReport.summary.cachedFiles,
+      },
+    ),
   );
 
   // One source file changed: of the library source files, the one whose change reaches the
   // fewest tests (but some), as a typical small edit does.
   const affectedBy = (file: string): string[] => {
-    const result = spawnSync(process.execPath, [cli, 'affected', '--files', file, '--json'], { cwd: workspace, encoding: 'utf8' });
-    return (JSON.parse(result.stdout) as { affected: Array<{ path: string }> }).affected.map((a) => a.path).sort();
+    const result = spawnSync(process.execPath, [cli, 'affected', '--files', file, '--json'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
+    return (JSON.parse(result.stdout) as { affected: Array<{ path: string }> }).affected
+      .map((a) => a.path)
+      .sort();
   };
   let changed = '';
   let expected: string[] = [];
   for (const lib of summary.projectList.filter((p) => p.kind === 'lib')) {
     const sourceDir = join(workspace, lib.root, 'src');
-    const candidates = readdirSync(sourceDir).filter((f) => /\.(ts|js)$/.test(f) && !/\.(test|spec)\./.test(f) && !f.startsWith('index'));
+    const candidates = readdirSync(sourceDir).filter(
+      (f) => /\.(ts|js)$/.test(f) && !/\.(test|spec)\./.test(f) && !f.startsWith('index'),
+    );
     for (const candidate of candidates.sort().slice(0, 6)) {
       const file = `${lib.root}/src/${candidate}`;
       const reached = affectedBy(file);
@@ -240,17 +398,40 @@ async function warmScenarios(runner: Runner, workspace: string, summary: Generat
     appendFileSync(join(workspace, changed), `\n// bench change ${Date.now()}\n`);
     change.push(await measureNode(cli, ['run'], workspace));
     const report = latestReport(workspace);
-    ran = (report?.files ?? []).filter((f) => !f.cached).map((f) => f.path).sort();
-    log(`${runner} change round ${round + 1}: ${Math.round(change.at(-1)!.wallMs)} ms, ran ${ran.length}, expected ${expected.length}`);
+    ran = (report?.files ?? [])
+      .filter((f) => !f.cached)
+      .map((f) => f.path)
+      .sort();
+    log(
+      `${runner} change round ${round + 1}: ${Math.round(change.at(-1)!.wallMs)} ms, ran ${ran.length}, expected ${expected.length}`,
+    );
   }
   const exact = JSON.stringify(ran) === JSON.stringify(expected);
-  rows.push(toRow('one source file changed', runner, `shardwise run (${changed.split('/').pop()})`, 'shardwise run', change, undefined, { ranFiles: ran.length, cachedFiles: summary.testFiles - ran.length }));
-  if (!exact) throw new Error(`after changing ${changed}, Shardwise ran ${ran.join(', ')} but the closures hold ${expected.join(', ')}`);
+  rows.push(
+    toRow(
+      'one source file changed',
+      runner,
+      `shardwise run (${changed.split('/').pop()})`,
+      'shardwise run',
+      change,
+      undefined,
+      { ranFiles: ran.length, cachedFiles: summary.testFiles - ran.length },
+    ),
+  );
+  if (!exact)
+    throw new Error(
+      `after changing ${changed}, Shardwise ran ${ran.join(', ')} but the closures hold ${expected.join(', ')}`,
+    );
   return rows;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, runners: { type: 'string', default: 'jest,vitest,node' } } });
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '2' },
+      runners: { type: 'string', default: 'jest,vitest,node' },
+    },
+  });
   const rounds = Math.max(1, Number(values.rounds));
   const runners = values.runners.split(',') as Runner[];
   mkdirSync(join(repoRoot, 'tmp', 'bench'), { recursive: true });
@@ -262,21 +443,44 @@ async function main(): Promise<void> {
     rows.push(...(await coldScenario(runner, 'cpu', rounds, log)).rows);
     rows.push(...(await warmScenarios(runner, io.workspace, io.summary, rounds, log)));
   }
-  const results = { date: new Date().toISOString().slice(0, 10), machine: machineLine(), rounds, rows };
+  const results = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineLine(),
+    rounds,
+    rows,
+  };
   writeResultJson('run', results);
   writeBenchmarkSection('run', renderMarkdown(results));
   for (const runner of runners) {
-    const of = (scenario: string, label: string) => rows.find((r) => r.runner === runner && r.scenario === scenario && r.label.startsWith(label))?.wallMs ?? NaN;
-    const io = of('cold, I/O-bound', `${runner === 'node' ? 'node --test (default)' : runner}`) / of('cold, I/O-bound', 'shardwise');
-    const cpu = of('cold, CPU-bound', `${runner === 'node' ? 'node --test (default)' : runner}`) / of('cold, CPU-bound', 'shardwise');
-    const rerunShare = of('no-change rerun', 'shardwise run (rerun)') / of('no-change rerun', 'shardwise run (cold)');
-    process.stdout.write(`bench-run ${runner}: io=${io.toFixed(2)}x cpu=${cpu.toFixed(2)}x rerun=${(rerunShare * 100).toFixed(1)}% of cold\n`);
+    const of = (scenario: string, label: string) =>
+      rows.find((r) => r.runner === runner && r.scenario === scenario && r.label.startsWith(label))
+        ?.wallMs ?? NaN;
+    const io =
+      of('cold, I/O-bound', `${runner === 'node' ? 'node --test (default)' : runner}`) /
+      of('cold, I/O-bound', 'shardwise');
+    const cpu =
+      of('cold, CPU-bound', `${runner === 'node' ? 'node --test (default)' : runner}`) /
+      of('cold, CPU-bound', 'shardwise');
+    const rerunShare =
+      of('no-change rerun', 'shardwise run (rerun)') /
+      of('no-change rerun', 'shardwise run (cold)');
+    process.stdout.write(
+      `bench-run ${runner}: io=${io.toFixed(2)}x cpu=${cpu.toFixed(2)}x rerun=${(rerunShare * 100).toFixed(1)}% of cold\n`,
+    );
   }
 }
 
-function renderMarkdown(results: { date: string; machine: string; rounds: number; rows: Row[] }): string {
+function renderMarkdown(results: {
+  date: string;
+  machine: string;
+  rounds: number;
+  rows: Row[];
+}): string {
   const table = results.rows
-    .map((r) => `| ${r.runner} | ${r.scenario} | ${r.label} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuUtilisation} | ${r.peakRssMb === 0 ? '—' : r.peakRssMb} | ${r.tests === undefined ? '' : `${r.tests.passed} / ${r.tests.failed}`} | ${r.ranFiles ?? ''} | ${r.cachedFiles ?? ''} | ${r.runsWallMs.join(', ')} |`)
+    .map(
+      (r) =>
+        `| ${r.runner} | ${r.scenario} | ${r.label} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuUtilisation} | ${r.peakRssMb === 0 ? '—' : r.peakRssMb} | ${r.tests === undefined ? '' : `${r.tests.passed} / ${r.tests.failed}`} | ${r.ranFiles ?? ''} | ${r.cachedFiles ?? ''} | ${r.runsWallMs.join(', ')} |`,
+    )
     .join('\n');
   return `## Running tests: \`shardwise run\` against the runners
 
@@ -289,6 +493,8 @@ ${table}`;
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -21,7 +21,8 @@ function childrenCpuMs(): number {
 }
 
 const [script, ...args] = process.argv.slice(2);
-if (script === undefined) throw new Error('usage: measure-child <script> [args...] | --node [args...]');
+if (script === undefined)
+  throw new Error('usage: measure-child <script> [args...] | --node [args...]');
 const spawned = script === '--node';
 process.on('exit', () => {
   const usage = process.resourceUsage();
