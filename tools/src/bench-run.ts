@@ -90,9 +90,7 @@ function readJson<T>(path: string): T | undefined {
   }
 }
 
-function latestReport(
-  workspace: string,
-):
+function latestReport(workspace: string):
   | {
       summary: { passed: number; failed: number; files: number; cachedFiles: number };
       files: Array<{ path: string; cached: boolean }>;

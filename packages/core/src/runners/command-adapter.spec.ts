@@ -1,19 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  asNodes,
+  expectParity,
+  parityFixture,
+  readJUnit,
+  statusesByTest,
+  type OwnReport,
+  type StatusesByTest,
+} from '../test-support/runner-parity';
 import { commandAdapter, shellQuote } from './command-adapter';
 import { executeBatch } from './execute-batch';
-import type { BatchInput, FileRunResult, TestStatus } from './types';
-
-const fixturesRoot = join(__dirname, '__fixtures__');
-const projectDir = join(fixturesRoot, 'pytest');
-const testFiles = readdirSync(join(projectDir, 'tests'))
-  .filter((name) => /^test_.*\.py$/.test(name))
-  .sort()
-  .map((name) => `pytest/tests/${name}`);
+import type { BatchInput, FileRunResult } from './types';
 
 /** Same environment for pytest run directly and through Shardwise; nothing written to the tree. */
 const PYTEST_ENV = { PYTHONDONTWRITEBYTECODE: '1', PYTEST_DISABLE_PLUGIN_AUTOLOAD: '1' };
@@ -22,44 +22,24 @@ const pytestAvailable =
   spawnSync('python3', ['-m', 'pytest', '--version'], { env: { ...process.env, ...PYTEST_ENV } })
     .status === 0;
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shardwise-command-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+const fixture = parityFixture({
+  projectRoot: 'pytest',
+  tests: { pattern: /^test_.*\.py$/, folder: 'pytest/tests' },
+  command: `${PYTEST} --continue-on-collection-errors {files} --junitxml={junit}`,
+  tempPrefix: 'shardwise-command-',
 });
-
-function batch(overrides: Partial<BatchInput> = {}): BatchInput {
-  return {
-    workspaceRoot: fixturesRoot,
-    projectRoot: 'pytest',
-    files: testFiles,
-    outputDir: tempDir(),
-    passThrough: [],
-    updateSnapshots: false,
-    command: `${PYTEST} --continue-on-collection-errors {files} --junitxml={junit}`,
-    ...overrides,
-  };
-}
-
-type XmlNode = Record<string, unknown>;
-const asNodes = (value: unknown): XmlNode[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]) as XmlNode[];
+const { projectDir, testFiles, batch } = fixture;
 
 /** pytest's own report, keyed by `classname.name` (its dotted test id). */
-function runPytestItself(): { statuses: Record<string, TestStatus>; crashed: string[] } {
-  const junitFile = join(tempDir(), 'junit.xml');
+function runPytestItself(): OwnReport<StatusesByTest> {
+  const junitFile = join(fixture.tempDir(), 'junit.xml');
   spawnSync(`${PYTEST} --continue-on-collection-errors --junitxml=${shellQuote(junitFile)}`, {
     cwd: projectDir,
     shell: true,
     env: { ...process.env, ...PYTEST_ENV },
   });
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
-  const document = parser.parse(readFileSync(junitFile, 'utf8')) as XmlNode;
-  const statuses: Record<string, TestStatus> = {};
+  const document = readJUnit(junitFile);
+  const statuses: StatusesByTest = {};
   const crashed: string[] = [];
   for (const suite of asNodes(asNodes(document['testsuites'])[0]?.['testsuite'])) {
     for (const testCase of asNodes(suite['testcase'])) {
@@ -81,25 +61,14 @@ function runPytestItself(): { statuses: Record<string, TestStatus>; crashed: str
 }
 
 /** Shardwise's results keyed the same way: `pytest/tests/test_x.py` + `A > b` → `tests.test_x.A.b`. */
-function statusesOf(results: readonly FileRunResult[]): Record<string, TestStatus> {
-  return Object.fromEntries(
-    results.flatMap((file) => {
-      const module = file.path
-        .replace(/^pytest\//, '')
-        .replace(/\.py$/, '')
-        .replaceAll('/', '.');
-      return file.tests.map((test) => [
-        `${module}.${test.name.split(' > ').join('.')}`,
-        test.status,
-      ]);
-    }),
-  );
-}
-
-function countsOf(statuses: Record<string, TestStatus>): Record<TestStatus, number> {
-  const counts: Record<TestStatus, number> = { passed: 0, failed: 0, skipped: 0, todo: 0 };
-  for (const status of Object.values(statuses)) counts[status] += 1;
-  return counts;
+function statusesOf(results: readonly FileRunResult[]): StatusesByTest {
+  return statusesByTest(results, (file, testName) => {
+    const module = file.path
+      .replace(/^pytest\//, '')
+      .replace(/\.py$/, '')
+      .replaceAll('/', '.');
+    return `${module}.${testName.split(' > ').join('.')}`;
+  });
 }
 
 /** A batch whose JUnit report is `xml`, for the mapping rules. */
@@ -136,17 +105,16 @@ describe('commandAdapter', () => {
   it.skipIf(!pytestAvailable)(
     'reports what pytest itself reports for the fixture suite (needs python3 -m pytest)',
     async () => {
-      const own = runPytestItself();
-      const execution = await executeBatch(commandAdapter, batch(), { env: PYTEST_ENV });
+      const execution = await expectParity(commandAdapter, batch(), {
+        own: runPytestItself(),
+        statusesOf,
+        exitCode: 1,
+        // pytest has no todo; the expected failure (xfail) is a skip in its JUnit report.
+        counts: { passed: 5, failed: 2, skipped: 4, todo: 0 },
+        crashed: ['tests.test_crash'],
+        options: { env: PYTEST_ENV },
+      });
 
-      expect(execution.exitCode).toBe(1);
-      expect(execution.results.map((file) => file.path)).toEqual(testFiles);
-      const statuses = statusesOf(execution.results);
-      expect(statuses).toEqual(own.statuses);
-      // pytest has no todo; the expected failure (xfail) is a skip in its JUnit report.
-      expect(countsOf(statuses)).toEqual({ passed: 5, failed: 2, skipped: 4, todo: 0 });
-
-      expect(own.crashed).toEqual(['tests.test_crash']);
       const crash = execution.results.find((file) => file.path === 'pytest/tests/test_crash.py');
       expect(crash).toMatchObject({ status: 'failed', tests: [] });
       expect(crash?.error?.stack).toContain("No module named 'does_not_exist'");

@@ -1,69 +1,42 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  asNodes,
+  expectParity,
+  fixturesRoot,
+  parityFixture,
+  readJUnit,
+  statusesByTest,
+  type OwnReport,
+  type StatusesByTest,
+  type XmlNode,
+} from '../test-support/runner-parity';
 import { toPosix } from '../util/paths';
-import { executeBatch } from './execute-batch';
 import { nodeTestAdapter } from './node-test-adapter';
-import type { BatchInput, FileRunResult, TestStatus } from './types';
+import type { TestStatus } from './types';
 
-const fixturesRoot = join(__dirname, '__fixtures__');
-const projectDir = join(fixturesRoot, 'node');
-const testFiles = readdirSync(projectDir)
-  .filter((name) => name.endsWith('.test.mjs'))
-  .sort()
-  .map((name) => `node/${name}`);
-
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shardwise-node-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+const fixture = parityFixture({
+  projectRoot: 'node',
+  tests: { pattern: /\.test\.mjs$/ },
+  tempPrefix: 'shardwise-node-',
 });
-
-function batch(overrides: Partial<BatchInput> = {}): BatchInput {
-  return {
-    workspaceRoot: fixturesRoot,
-    projectRoot: 'node',
-    files: testFiles,
-    outputDir: tempDir(),
-    passThrough: [],
-    updateSnapshots: false,
-    command: undefined,
-    ...overrides,
-  };
-}
-
-function countsOf(statuses: Record<string, TestStatus>): Record<TestStatus, number> {
-  const counts: Record<TestStatus, number> = { passed: 0, failed: 0, skipped: 0, todo: 0 };
-  for (const status of Object.values(statuses)) counts[status] += 1;
-  return counts;
-}
-
-type XmlNode = Record<string, unknown>;
-const asNodes = (value: unknown): XmlNode[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]) as XmlNode[];
+const { projectDir, testFiles, batch } = fixture;
 
 /**
  * The suite as node:test's own JUnit reporter tells it. That report has no file names, so the
  * comparison is by full test name (unique in the fixture); a crashed file is a test case named
  * after the file's path.
  */
-function runNodeTestItself(): { statuses: Record<string, TestStatus>; crashed: string[] } {
-  const junitFile = join(tempDir(), 'junit.xml');
+function runNodeTestItself(): OwnReport<StatusesByTest> {
+  const junitFile = join(fixture.tempDir(), 'junit.xml');
   spawnSync(
     process.execPath,
     ['--test', '--test-reporter=junit', `--test-reporter-destination=${junitFile}`],
     { cwd: projectDir },
   );
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
-  const document = parser.parse(readFileSync(junitFile, 'utf8')) as XmlNode;
-  const statuses: Record<string, TestStatus> = {};
+  const document = readJUnit(junitFile);
+  const statuses: StatusesByTest = {};
   const crashed: string[] = [];
   const walk = (node: XmlNode, suites: string[]) => {
     for (const testCase of asNodes(node['testcase'])) {
@@ -88,12 +61,6 @@ function runNodeTestItself(): { statuses: Record<string, TestStatus>; crashed: s
   return { statuses, crashed: crashed.sort() };
 }
 
-function statusesOf(results: readonly FileRunResult[]): Record<string, TestStatus> {
-  return Object.fromEntries(
-    results.flatMap((file) => file.tests.map((test) => [test.name, test.status] as const)),
-  );
-}
-
 describe('nodeTestAdapter', () => {
   it('runs node --test one file at a time with our reporter', () => {
     const input = batch({ passThrough: ['--test-name-pattern=math'] });
@@ -112,17 +79,14 @@ describe('nodeTestAdapter', () => {
   });
 
   it("reports what node:test's own JUnit reporter reports for the fixture suite", async () => {
-    const own = runNodeTestItself();
-    const execution = await executeBatch(nodeTestAdapter, batch());
-
-    expect(execution.exitCode).toBe(1);
-    expect(execution.results.map((file) => file.path)).toEqual(testFiles);
-    const statuses = statusesOf(execution.results);
-    expect(statuses).toEqual(own.statuses);
-    expect(countsOf(statuses)).toEqual({ passed: 5, failed: 2, skipped: 3, todo: 1 });
-
     const crashes = ['node/crash-exits.test.mjs', 'node/crash-throws.test.mjs'];
-    expect(own.crashed).toEqual(crashes);
+    const execution = await expectParity(nodeTestAdapter, batch(), {
+      own: runNodeTestItself(),
+      statusesOf: (results) => statusesByTest(results),
+      exitCode: 1,
+      counts: { passed: 5, failed: 2, skipped: 3, todo: 1 },
+      crashed: crashes,
+    });
     const byPath = new Map(execution.results.map((file) => [file.path, file]));
     for (const path of crashes) {
       expect(byPath.get(path)).toMatchObject({ status: 'failed', tests: [] });

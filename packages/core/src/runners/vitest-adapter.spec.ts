@@ -1,94 +1,34 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { toPosix } from '../util/paths';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  expectParity,
+  fixturesRoot,
+  parityFixture,
+  runJestJsonCli,
+  statusesByFile,
+} from '../test-support/runner-parity';
 import { executeBatch } from './execute-batch';
-import type { BatchInput, FileRunResult, TestStatus } from './types';
 import { resolveProjectVitest, vitestAdapter } from './vitest-adapter';
 
-const fixturesRoot = join(__dirname, '__fixtures__');
-const projectDir = join(fixturesRoot, 'vitest');
-const testFiles = readdirSync(projectDir)
-  .filter((name) => name.endsWith('.test.ts'))
-  .sort()
-  .map((name) => `vitest/${name}`);
-
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'shardwise-vitest-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+const fixture = parityFixture({
+  projectRoot: 'vitest',
+  tests: { pattern: /\.test\.ts$/ },
+  tempPrefix: 'shardwise-vitest-',
 });
+const { projectDir, testFiles, batch } = fixture;
 
-function batch(overrides: Partial<BatchInput> = {}): BatchInput {
-  return {
-    workspaceRoot: fixturesRoot,
-    projectRoot: 'vitest',
-    files: testFiles,
-    outputDir: tempDir(),
-    passThrough: [],
-    updateSnapshots: false,
-    command: undefined,
-    ...overrides,
-  };
-}
-
-type StatusesByFile = Record<string, Record<string, TestStatus>>;
-
-function statusesOf(results: readonly FileRunResult[]): StatusesByFile {
-  return Object.fromEntries(
-    results.map((file) => [
-      file.path,
-      Object.fromEntries(file.tests.map((test) => [test.name, test.status])),
-    ]),
-  );
-}
-
-function countsOf(statuses: StatusesByFile): Record<TestStatus, number> {
-  const counts: Record<TestStatus, number> = { passed: 0, failed: 0, skipped: 0, todo: 0 };
-  for (const tests of Object.values(statuses)) {
-    for (const status of Object.values(tests)) counts[status] += 1;
-  }
-  return counts;
-}
-
-interface VitestJsonReport {
-  testResults: {
-    name: string;
-    message: string;
-    assertionResults: { ancestorTitles: string[]; title: string; status: string }[];
-  }[];
-}
-
-/** The suite as the vitest CLI reports it with `--reporter=json`, in Shardwise's statuses. */
-function runVitestItself(): { statuses: StatusesByFile; crashed: string[] } {
-  const outputFile = join(tempDir(), 'vitest.json');
+/**
+ * The suite as the vitest CLI reports it with `--reporter=json`, in Shardwise's statuses (Vitest's
+ * JSON speaks Jest: pending for skipped, names joined with spaces).
+ */
+function runVitestItself(): ReturnType<typeof runJestJsonCli> {
   const vitestBin = join(dirname(resolveProjectVitest(projectDir)), '..', 'vitest.mjs');
-  spawnSync(process.execPath, [vitestBin, 'run', '--reporter=json', `--outputFile=${outputFile}`], {
-    cwd: projectDir,
-  });
-  const report = JSON.parse(readFileSync(outputFile, 'utf8')) as VitestJsonReport;
-  // Vitest's JSON speaks Jest: pending for skipped, names joined with spaces.
-  const statusOf = (status: string): TestStatus =>
-    status === 'passed' || status === 'failed' || status === 'todo' ? status : 'skipped';
-  const statuses: StatusesByFile = {};
-  const crashed: string[] = [];
-  for (const file of report.testResults) {
-    const path = toPosix(relative(fixturesRoot, file.name));
-    statuses[path] = Object.fromEntries(
-      file.assertionResults.map((a) => [
-        [...a.ancestorTitles, a.title].join(' > '),
-        statusOf(a.status),
-      ]),
-    );
-    if (file.assertionResults.length === 0 && file.message !== '') crashed.push(path);
-  }
-  return { statuses, crashed };
+  return runJestJsonCli(fixture, (outputFile) => [
+    vitestBin,
+    'run',
+    '--reporter=json',
+    `--outputFile=${outputFile}`,
+  ]);
 }
 
 describe('vitestAdapter', () => {
@@ -112,16 +52,14 @@ describe('vitestAdapter', () => {
   });
 
   it('reports what the vitest CLI itself reports for the fixture suite', async () => {
-    const own = runVitestItself();
-    const execution = await executeBatch(vitestAdapter, batch());
+    const execution = await expectParity(vitestAdapter, batch(), {
+      own: runVitestItself(),
+      statusesOf: statusesByFile,
+      exitCode: 1,
+      counts: { passed: 5, failed: 2, skipped: 3, todo: 1 },
+      crashed: ['vitest/crash.test.ts'],
+    });
 
-    expect(execution.exitCode).toBe(1);
-    expect(execution.results.map((file) => file.path)).toEqual(testFiles);
-    const statuses = statusesOf(execution.results);
-    expect(statuses).toEqual(own.statuses);
-    expect(countsOf(statuses)).toEqual({ passed: 5, failed: 2, skipped: 3, todo: 1 });
-
-    expect(own.crashed).toEqual(['vitest/crash.test.ts']);
     const byPath = new Map(execution.results.map((file) => [file.path, file]));
     expect(byPath.get('vitest/crash.test.ts')).toMatchObject({
       status: 'failed',

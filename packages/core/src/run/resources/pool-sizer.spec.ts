@@ -66,9 +66,9 @@ describe('PoolSizer', () => {
     expect(run({ initial: 3, cap: 4, min: 2 }, Array(8).fill(hot))).toEqual([
       3, 3, 3, 3, 3, 3, 3, 3,
     ]);
-    expect(run({ initial: 2, cap: 8 }, [idle, idle, idle, hot, hot, hot, hot, hot, hot, hot])).toEqual([
-      2, 2, 4, 4, 4, 3, 3, 3, 2, 2,
-    ]);
+    expect(
+      run({ initial: 2, cap: 8 }, [idle, idle, idle, hot, hot, hot, hot, hot, hot, hot]),
+    ).toEqual([2, 2, 4, 4, 4, 3, 3, 3, 2, 2]);
   });
 
   it('ignores a single spike: changes need stableSamples agreeing samples in a row', () => {

@@ -3,16 +3,19 @@
  * parallel) share one budget of slots, and each slot gets a number that is unique machine-wide for
  * as long as it is held: `SHARDWISE_WORKER_ID`, from 1.
  *
- * The table is a JSON file `{ slots: [{ id, pid, runId, since }] }` guarded by a lock folder
- * (`mkdir` is atomic on every platform and file system Node supports). Entries of dead processes
- * are pruned on every access, so a run killed with SIGKILL never blocks the others; a lock whose
- * owner died, or that is older than any real critical section, is broken.
+ * The table is a JSON file `{ slots: [{ id, pid, runId, since }] }` guarded by `withFileLock`
+ * (a lock folder `slots.lock`). Entries of dead processes are pruned on every access, so a run
+ * killed with SIGKILL never blocks the others; a lock whose owner died, or that is older than any
+ * real critical section, is broken.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShardwiseError } from '../../errors';
 import { writeFileAtomic } from '../../util/atomic-write';
+import { isProcessAlive, withFileLock } from '../../util/file-lock';
+
+export { isProcessAlive };
 
 export interface SlotEntry {
   id: number;
@@ -28,28 +31,14 @@ export const SLOT_DIR_ENV = 'SHARDWISE_SLOT_DIR';
 export const STALE_LOCK_MS = 10_000;
 
 const TABLE_FILE = 'slots.json';
-const LOCK_DIR = 'slots.lock';
-const LOCK_OWNER_FILE = 'owner.json';
+/** `withFileLock` locks `<dir>/slots` with the folder `<dir>/slots.lock`. */
+const LOCK_PATH = 'slots';
 
 export function defaultSlotDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env[SLOT_DIR_ENV];
   return configured !== undefined && configured !== ''
     ? configured
     : join(tmpdir(), 'shardwise-slots');
-}
-
-/** `kill(pid, 0)` probes without signalling; EPERM means alive but owned by another user. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function sleepBlocking(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 export interface SlotTableOptions {
@@ -82,12 +71,6 @@ export interface AcquireOptions {
   pollMs?: number;
 }
 
-interface LockOwner {
-  pid: number;
-  token: string;
-  at: number;
-}
-
 function isSlotEntry(value: unknown): value is SlotEntry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
@@ -100,19 +83,6 @@ function isSlotEntry(value: unknown): value is SlotEntry {
   );
 }
 
-function readOwner(path: string): LockOwner | undefined {
-  try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockOwner>;
-    return typeof owner.pid === 'number' &&
-      typeof owner.token === 'string' &&
-      typeof owner.at === 'number'
-      ? { pid: owner.pid, token: owner.token, at: owner.at }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class SlotTable {
   readonly dir: string;
   readonly capacity: number;
@@ -120,7 +90,7 @@ export class SlotTable {
   private readonly isAlive: (pid: number) => boolean;
   private readonly now: () => number;
   private readonly lockTimeoutMs: number;
-  private readonly sleepSync: (ms: number) => void;
+  private readonly sleepSync: ((ms: number) => void) | undefined;
   private readonly tablePath: string;
   private readonly lockPath: string;
 
@@ -136,9 +106,9 @@ export class SlotTable {
     this.isAlive = options.isAlive ?? isProcessAlive;
     this.now = options.now ?? Date.now;
     this.lockTimeoutMs = options.lockTimeoutMs ?? STALE_LOCK_MS + 2_000;
-    this.sleepSync = options.sleepSync ?? sleepBlocking;
+    this.sleepSync = options.sleepSync;
     this.tablePath = join(this.dir, TABLE_FILE);
-    this.lockPath = join(this.dir, LOCK_DIR);
+    this.lockPath = join(this.dir, LOCK_PATH);
   }
 
   /** The lowest free id, or undefined when the machine-wide budget is taken. */
@@ -201,29 +171,30 @@ export class SlotTable {
 
   /** Runs `change` on the pruned table under the lock and writes the result if it differs. */
   private update<T>(change: (slots: SlotEntry[]) => { result: T; slots: SlotEntry[] }): T {
-    for (let attempt = 1; ; attempt++) {
-      const token = this.lock();
-      try {
+    return withFileLock(
+      this.lockPath,
+      (lock) => {
         const stored = this.read();
         const live = stored.filter((slot) => this.isLive(slot));
         const { result, slots } = change(live);
         if (JSON.stringify(slots) === JSON.stringify(stored)) return result;
         // Our lock was broken under us (this process paused past STALE_LOCK_MS): start over
         // rather than let a late write overwrite the new holder's.
-        if (this.lockToken() !== token) {
-          if (attempt < 5) continue;
-          throw new ShardwiseError(
-            'SHARDWISE_SLOTS',
-            `The slot table lock ${this.lockPath} was taken over repeatedly while held by this ` +
-              `process; is another tool deleting it?`,
-          );
-        }
+        lock.confirm();
         writeFileAtomic(this.tablePath, `${JSON.stringify({ slots }, null, 2)}\n`);
         return result;
-      } finally {
-        this.unlock(token);
-      }
-    }
+      },
+      {
+        timeoutMs: this.lockTimeoutMs,
+        staleMs: STALE_LOCK_MS,
+        isAlive: this.isAlive,
+        pid: this.pid,
+        now: this.now,
+        sleepSync: this.sleepSync,
+        subject: 'the slot table',
+        errorCode: 'SHARDWISE_SLOTS',
+      },
+    );
   }
 
   private isLive(slot: SlotEntry): boolean {
@@ -233,10 +204,6 @@ export class SlotTable {
       return slot.since >= this.now() - process.uptime() * 1000 - 1000;
     }
     return slot.pid === this.pid || this.isAlive(slot.pid);
-  }
-
-  private lockToken(): string | undefined {
-    return readOwner(join(this.lockPath, LOCK_OWNER_FILE))?.token;
   }
 
   private read(): SlotEntry[] {
@@ -253,96 +220,5 @@ export class SlotTable {
     } catch {
       return [];
     }
-  }
-
-  /** Takes the lock; returns the token written into it. */
-  private lock(): string {
-    mkdirSync(this.dir, { recursive: true });
-    const token = `${this.pid}-${process.hrtime.bigint()}-${Math.random().toString(36).slice(2)}`;
-    const startedAt = this.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        mkdirSync(this.lockPath);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (this.breakIfStale()) continue;
-        if (this.now() - startedAt >= this.lockTimeoutMs) throw this.lockTimeoutError();
-        // Jittered and growing a little, so waiting processes do not retry in lockstep.
-        this.sleepSync(Math.min(25, 2 + attempt) + Math.random() * 3);
-        continue;
-      }
-      try {
-        const owner: LockOwner = { pid: this.pid, token, at: this.now() };
-        writeFileSync(join(this.lockPath, LOCK_OWNER_FILE), JSON.stringify(owner));
-        return token;
-      } catch (error) {
-        // An owner-less lock would block everyone until it turned stale.
-        rmSync(this.lockPath, { recursive: true, force: true });
-        throw error;
-      }
-    }
-  }
-
-  private lockTimeoutError(): ShardwiseError {
-    const owner = readOwner(join(this.lockPath, LOCK_OWNER_FILE));
-    const holder = owner
-      ? `pid ${owner.pid} since ${new Date(owner.at).toISOString()}`
-      : 'an unknown process';
-    return new ShardwiseError(
-      'SHARDWISE_SLOTS',
-      `Could not lock the slot table within ${this.lockTimeoutMs} ms: ${this.lockPath} is ` +
-        `held by ${holder}. If no Shardwise run is active on this machine, delete that folder.`,
-    );
-  }
-
-  /** Dead owner, or held longer than any real critical section. */
-  private isStale(lockDir: string): boolean {
-    const owner = readOwner(join(lockDir, LOCK_OWNER_FILE));
-    if (owner !== undefined && owner.pid !== this.pid && !this.isAlive(owner.pid)) return true;
-    let lockedAt = owner?.at;
-    if (lockedAt === undefined) {
-      // No owner file yet: its writer is between mkdir and write, or crashed there.
-      try {
-        lockedAt = statSync(lockDir).mtimeMs;
-      } catch {
-        return false;
-      }
-    }
-    return this.now() - lockedAt > STALE_LOCK_MS;
-  }
-
-  /** Breaks a stale lock; true when the caller should retry at once. */
-  private breakIfStale(): boolean {
-    if (!this.isStale(this.lockPath)) return false;
-    // Rename, then judge again what was renamed: another process may have broken the stale lock
-    // and taken a fresh one since we looked. A fresh lock goes back; should that fail, its holder
-    // notices before writing (the token check in `update`) and starts over.
-    const brokenPath = `${this.lockPath}.broken-${this.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      renameSync(this.lockPath, brokenPath);
-    } catch {
-      return true; // Gone already.
-    }
-    if (!this.isStale(brokenPath)) {
-      try {
-        renameSync(brokenPath, this.lockPath);
-        return false;
-      } catch {
-        // A new lock is in place; the one we moved is void.
-      }
-    }
-    rmSync(brokenPath, { recursive: true, force: true });
-    return true;
-  }
-
-  private unlock(token: string): void {
-    if (this.lockToken() !== token) return;
-    const releasedPath = `${this.lockPath}.released-${this.pid}-${Math.random().toString(36).slice(2)}`;
-    try {
-      renameSync(this.lockPath, releasedPath);
-    } catch {
-      return;
-    }
-    rmSync(releasedPath, { recursive: true, force: true });
   }
 }

@@ -7,6 +7,7 @@
  * (`shardwise timings update` does).
  */
 import { formatFiles, readNxJson, type Tree } from '@nx/devkit';
+import { DEFAULT_TARGET_PREFIX } from '@shardwise/core';
 import { listProjectTargets } from '../lib/find-target-collisions';
 import {
   entryIndex,
@@ -17,7 +18,7 @@ import {
 } from '../lib/plugin-options';
 import { defaultCategories, validatePluginOptions } from '../lib/validate-options';
 import { addGitignoreEntry } from './lib/add-gitignore-entry';
-import { chooseTargetPrefix, DEFAULT_TARGET_PREFIX } from './lib/choose-target-prefix';
+import { chooseTargetPrefix } from './lib/choose-target-prefix';
 import { collectTestFiles } from './lib/collect-test-files';
 import { detectRunner } from './lib/detect-runner';
 import { logFindings } from './lib/log-findings';

@@ -7,6 +7,7 @@
  * - the default prefix `test` is replaced, on a collision, by the first of `sw`, `shardwise`,
  *   `sw-test`, `sw2`, `sw3`, … that collides with nothing; init writes it and says so.
  */
+import { DEFAULT_TARGET_PREFIX } from '@shardwise/core';
 import {
   describeCollisions,
   findTargetCollisions,
@@ -14,7 +15,6 @@ import {
   type TargetCollision,
 } from '../../lib/find-target-collisions';
 
-export const DEFAULT_TARGET_PREFIX = 'test';
 const FALLBACK_PREFIXES = ['sw', 'shardwise', 'sw-test'];
 
 export interface PrefixChoice {

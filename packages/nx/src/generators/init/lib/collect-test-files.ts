@@ -4,20 +4,13 @@
  * enclosing project and is a test file when its project-relative path matches `testMatch`.
  */
 import type { Tree } from '@nx/devkit';
-import type { ShardwiseConfig } from '@shardwise/core';
+import { ALWAYS_IGNORED, compileGlobs, type ShardwiseConfig } from '@shardwise/core';
 import type { ProjectTargets } from '../../lib/find-target-collisions';
-import { compileGlobs } from './compile-glob';
 
-/** Folder names of core's ALWAYS_IGNORED (packages/core/src/config/defaults.ts). */
-const SKIPPED_FOLDERS = new Set([
-  'node_modules',
-  '.git',
-  '.nx',
-  '.shardwise',
-  'dist',
-  'coverage',
-  'tmp',
-]);
+// The folder names in core's ALWAYS_IGNORED globs (each is **/<name>/**): the walk never enters them.
+const SKIPPED_FOLDERS = new Set(
+  ALWAYS_IGNORED.map((glob) => glob.replace(/^\*\*\//, '').replace(/\/\*\*$/, '')),
+);
 
 export interface TestFileCensus {
   /** Project name → workspace-relative test file paths, sorted. */

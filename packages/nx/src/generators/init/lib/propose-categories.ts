@@ -6,7 +6,7 @@
  * a suggested count; `--shards` sets every category's count.
  */
 import type { Tree } from '@nx/devkit';
-import type { CategoryConfig } from '@shardwise/core';
+import { createClassifier, suggestShardCount, type CategoryConfig } from '@shardwise/core';
 import {
   readCategories,
   withCategories,
@@ -17,10 +17,8 @@ import {
 import { validatePluginOptions } from '../../lib/validate-options';
 import type { ProjectTargets } from '../../lib/find-target-collisions';
 import { projectRelative, type TestFileCensus } from './collect-test-files';
-import { compileGlobs } from './compile-glob';
 import { estimateFileMs, readCommittedTimings } from './estimate-durations';
 import type { NormalizedInitOptions } from './normalize-options';
-import { suggestShards } from './suggest-shards';
 
 export interface CategorySummary {
   name: string;
@@ -44,13 +42,12 @@ export interface CategoryProposal {
 
 type Classify = (relativePath: string) => string | undefined;
 
-function createClassifier(categories: readonly CategoryConfig[]): Classify {
-  const matchers = categories.map((category) => {
-    const include = compileGlobs(category.include);
-    const exclude = compileGlobs(category.exclude);
-    return { name: category.name, matches: (p: string) => include(p) && !exclude(p) };
-  });
-  return (path) => matchers.find((m) => m.matches(path))?.name;
+/** The schema's largest `shards`: a suggestion above it would not validate. */
+const MAX_SHARDS = 512;
+
+/** Core's classifier, by category only: the census already holds only test files. */
+function categoryClassifier(categories: readonly CategoryConfig[]): Classify {
+  return createClassifier({ testMatch: [], categories: [...categories] }).categoryOf;
 }
 
 function classifyAll(
@@ -84,7 +81,7 @@ export function proposeCategories(input: {
     proposed = defaultNames.filter((name) => forced.has(name));
   } else {
     const found = new Set<string>(['unit']);
-    classifyAll(census, projects, createClassifier(defaults), (_project, _file, category) => {
+    classifyAll(census, projects, categoryClassifier(defaults), (_project, _file, category) => {
       if (category !== undefined) found.add(category);
     });
     proposed = defaultNames.filter((name) => found.has(name));
@@ -103,7 +100,7 @@ export function proposeCategories(input: {
   }
 
   const resolved = validatePluginOptions(withCategories(pluginOptions, key, entries), index);
-  const classify = createClassifier(resolved.categories);
+  const classify = categoryClassifier(resolved.categories);
   const timings = readCommittedTimings(tree);
   const files = new Map<string, number>();
   const estimatedMs = new Map<string, number>();
@@ -133,7 +130,10 @@ export function proposeCategories(input: {
       category['shards'] = options.shards;
       shardsFrom = '--shards';
     } else if (typeof category['shards'] !== 'number' && config !== undefined) {
-      category['shards'] = suggestShards(config, ms, options.cores);
+      category['shards'] = Math.min(
+        MAX_SHARDS,
+        suggestShardCount(config, ms, options.cores).shards,
+      );
       shardsFrom = 'suggested';
     }
     summary.push({
