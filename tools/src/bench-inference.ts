@@ -22,7 +22,7 @@ import {
   type ProcessMeasurement,
 } from './bench-support';
 
-const nxBin = join(repoRoot, 'node_modules/nx/bin/nx.js');
+const nxBin = join(repoRoot, 'node_modules/nx/dist/bin/nx.js');
 const env = {
   ...process.env,
   NX_DAEMON: 'false',

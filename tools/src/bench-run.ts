@@ -70,7 +70,9 @@ interface Row {
 const cli = join(repoRoot, 'packages/core/dist/cli/main.js');
 const bin = (name: string) => join(repoRoot, 'node_modules', name);
 
+/** Cold, on both sides: the runners' caches and Shardwise's whole cache folder (history too). */
 function clearRunnerCaches(workspace: string): void {
+  rmSync(join(workspace, '.shardwise/cache'), { recursive: true, force: true });
   for (const entry of readdirSync(tmpdir())) {
     if (entry.startsWith('jest_')) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
@@ -270,7 +272,7 @@ async function coldScenario(
   const shardwise: Command = {
     label: 'shardwise run',
     script: cli,
-    args: ['run', '--clear-cache'],
+    args: ['run'],
     counts: () => {
       const r = latestReport(workspace);
       return r === undefined
@@ -323,7 +325,7 @@ async function warmScenarios(
   let rerunReport: ReturnType<typeof latestReport>;
   for (let round = 0; round < rounds; round++) {
     clearRunnerCaches(workspace);
-    cold.push(await measureNode(cli, ['run', '--clear-cache'], workspace));
+    cold.push(await measureNode(cli, ['run'], workspace));
     rerun.push(await measureNode(cli, ['run'], workspace));
     rerunReport = latestReport(workspace);
     log(
@@ -335,7 +337,7 @@ async function warmScenarios(
       'no-change rerun',
       runner,
       'shardwise run (cold)',
-      'shardwise run --clear-cache',
+      'shardwise run (cold)',
       cold,
       undefined,
     ),
@@ -483,7 +485,7 @@ function renderMarkdown(results: {
   return `## Running tests: \`shardwise run\` against the runners
 
 Machine: ${results.machine}. Date: ${results.date}. Rounds: ${results.rounds} (A B C A B C…, medians).
-Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the generator's \`quick\` size (4 projects, 40 test files, ~35 s of planned serial test time, seed 1), one runner per workspace, with \`--cost-mix io\` (timers, temp files, loopback sockets) or \`--cost-mix cpu\` (hashing loops). Every run is a fresh child process of the harness; before each cold run the runners' caches (\`$TMPDIR/jest_*\`, \`node_modules/.vite\`) are removed and Shardwise runs with \`--clear-cache\`. "Default" is the runner's own invocation over all projects at once (\`jest --projects …\`, \`vitest run\` with a root config listing the projects, \`node --test <files>\`); "tuned" is the best flag setting found (\`--maxWorkers=8\` / \`--test-concurrency=8\`; Vitest's \`--no-isolate\` was not used since it drops per-file isolation, which Shardwise keeps). CPU is the process tree's user+system time as seen by the measured process (its own plus the children it waited for); peak RSS is the measured process's own. Tests passed / failed come from each runner's own JSON/TAP output and from Shardwise's report (the generated suites contain one seeded flaky test: it fails on a first attempt, so the runners report 1 failure while Shardwise retries it and reports it flaky). The one-change scenario appends a line to one library source file and checks that the files Shardwise runs are exactly those \`shardwise affected\` lists for that file.
+Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the generator's \`quick\` size (4 projects, 40 test files, ~35 s of planned serial test time, seed 1), one runner per workspace, with \`--cost-mix io\` (timers, temp files, loopback sockets) or \`--cost-mix cpu\` (hashing loops). Every run is a fresh child process of the harness; before each cold run the runners' caches (\`$TMPDIR/jest_*\`, \`node_modules/.vite\`) are removed, and so is Shardwise's whole cache folder (result cache and run history, so durations are estimates from file sizes). "Default" is the runner's own invocation over all projects at once (\`jest --projects …\`, \`vitest run\` with a root config listing the projects, \`node --test <files>\`); "tuned" is the best flag setting found (\`--maxWorkers=8\` / \`--test-concurrency=8\`; Vitest's \`--no-isolate\` was not used since it drops per-file isolation, which Shardwise keeps). CPU is the process tree's user+system time as seen by the measured process (its own plus the children it waited for); peak RSS is the measured process's own. Tests passed / failed come from each runner's own JSON/TAP output and from Shardwise's report (the generated suites contain one seeded flaky test: it fails on a first attempt, so the runners report 1 failure while Shardwise retries it and reports it flaky). The one-change scenario appends a line to one library source file and checks that the files Shardwise runs are exactly those \`shardwise affected\` lists for that file.
 
 | runner | scenario | command | wall ms | CPU ms | CPU/wall | peak RSS MB | tests passed / failed | files run | files cached | every round, ms |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |

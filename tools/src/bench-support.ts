@@ -84,7 +84,11 @@ export function writeBenchmarkSection(name: string, markdown: string): void {
       : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
   // Keep the file as `npm test`'s format check wants it.
-  spawnSync(process.execPath, [join(repoRoot, 'node_modules/prettier/bin/prettier.cjs'), '--write', file], { stdio: 'ignore' });
+  spawnSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules/prettier/bin/prettier.cjs'), '--write', file],
+    { stdio: 'ignore' },
+  );
 }
 
 export function writeResultJson(name: string, data: unknown): string {

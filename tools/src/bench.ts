@@ -45,7 +45,9 @@ function shardwise(cwd: string, ...args: string[]): string {
   return result.stdout;
 }
 
+/** Cold, on both sides: the runners' caches and Shardwise's whole cache folder (history too). */
 function clearRunnerCaches(workspace: string): void {
+  rmSync(join(workspace, '.shardwise/cache'), { recursive: true, force: true });
   for (const entry of readdirSync(tmpdir())) {
     if (entry.startsWith('jest_')) rmSync(join(tmpdir(), entry), { recursive: true, force: true });
   }
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
   clearRunnerCaches(workspace);
   const coldA = await measureNode(standardScript, [], workspace);
   clearRunnerCaches(workspace);
-  const coldB = await measureNode(cli, ['run', '--clear-cache'], workspace);
+  const coldB = await measureNode(cli, ['run'], workspace);
   log(`cold: standard ${Math.round(coldA.wallMs)} ms, shardwise ${Math.round(coldB.wallMs)} ms`);
   const rerunA = await measureNode(standardScript, [], workspace);
   const rerunB = await measureNode(cli, ['run'], workspace);
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
 
 Machine: ${results.machine}. Date: ${results.date}. One round each (a smoke-sized check; the run benchmark below has medians).
 Workspace: generated \`quick\` size, seed 1, test costs × ${costScale}: ${summary.projects} projects (${summary.runners.join(', ')}), ${summary.testFiles} test files, ${summary.tests} tests; categories with 1–3 shards.
-Method: \`tools/src/bench.ts\`. Standard = each project's runner over all its test files with its default parallelism (\`jest --ci --runTestsByPath\`, \`vitest run\`, \`node --test\`), projects one after another; Shardwise = \`shardwise run\`. Cold: runner caches and Shardwise's cache cleared first. Rerun: nothing changed. Change: one line appended to \`${results.change.file}\`, which ${results.change.reachedTestFiles} of the ${summary.testFiles} test files reach (the median among the first three source files of each library). Balance: after \`shardwise timings update\` (durations measured in these runs), the worst max/mean shard time over categories with 2+ shards.
+Method: \`tools/src/bench.ts\`. Standard = each project's runner over all its test files with its default parallelism (\`jest --ci --runTestsByPath\`, \`vitest run\`, \`node --test\`), projects one after another; Shardwise = \`shardwise run\`. Cold: the runners' caches and Shardwise's whole cache folder (results and history) removed first. Rerun: nothing changed. Change: one line appended to \`${results.change.file}\`, which ${results.change.reachedTestFiles} of the ${summary.testFiles} test files reach (the median among the first three source files of each library). Balance: after \`shardwise timings update\` (durations measured in these runs), the worst max/mean shard time over categories with 2+ shards.
 
 | scenario | standard ms | shardwise ms | ratio |
 | --- | --- | --- | --- |

@@ -139,8 +139,18 @@ interface QueuedFile {
 }
 
 const MAX_FILES_PER_BATCH = 40;
-const MIN_BATCH_TARGET_MS = 1_500;
 const MAX_BATCH_TARGET_MS = 15_000;
+/**
+ * What starting one runner process costs before its first test, measured on this project's
+ * 2-core machine (BENCHMARKS.md): a batch should run at least three times that long, so start-up
+ * stays under a quarter of the work. node:test starts a process per file anyway.
+ */
+export const RUNNER_START_MS: Readonly<Record<RunnerKind, number>> = {
+  vitest: 1_200,
+  jest: 500,
+  node: 100,
+  command: 500,
+};
 
 export function toReportTests(tests: readonly TestCaseResult[]): ReportTest[] {
   return tests.map((t) => ({
@@ -370,10 +380,8 @@ export class Scheduler {
       (sum, q) => sum + q.file.estimatedMs,
       first.file.estimatedMs,
     );
-    const targetMs = Math.min(
-      MAX_BATCH_TARGET_MS,
-      Math.max(MIN_BATCH_TARGET_MS, queuedMs / (slots * 3)),
-    );
+    const minimumMs = 3 * RUNNER_START_MS[first.file.runner];
+    const targetMs = Math.min(MAX_BATCH_TARGET_MS, Math.max(minimumMs, queuedMs / (slots * 3)));
     let batchMs = first.file.estimatedMs;
     for (
       let i = 0;

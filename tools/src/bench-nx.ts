@@ -1,0 +1,717 @@
+/**
+ * Nx benchmark: `nx affected` with @shardwise/nx against Nx's own inferred test targets
+ * (`@nx/jest/plugin`, `@nx/vitest`) after a one-file change in a shared library. Per contracts §4
+ * the comparison runs in an Nx 23 workspace, since those plugins lag Nx 24. Writes the
+ * `nx-vs-nx-plugins` section of BENCHMARKS.md and tools/results/nx-vs-nx-plugins.json.
+ *
+ *   npm run bench:nx [-- --rounds 3 --keep]
+ *
+ * One generated workspace (jest + vitest projects) carries both target sets: `test` from Nx's
+ * plugins, and `test-<category>` / `test-<category>--shard-<k>` from ours. Both caches are warmed,
+ * then every measured command starts from that warm state: a unique line is appended to one
+ * source file of a shared library (reached by about a third of the test files), the command runs
+ * as a fresh `nx` process, and the file is restored. Commands alternate order between rounds.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  closeParsePool,
+  findAffectedTests,
+  loadConfig,
+  planWorkspace,
+  type AffectedTest,
+} from '@shardwise/core';
+import { generateWorkspace, type CustomSize, type GenerateSummary } from './generate-workspace';
+import {
+  machineLine,
+  median,
+  repoRoot,
+  writeBenchmarkSection,
+  writeResultJson,
+  type ProcessMeasurement,
+} from './bench-support';
+
+/** The newest release that nx, @nx/jest and @nx/vitest all publish in the 23 line. */
+const NX23 = '23.2.1';
+const VERSIONS = {
+  nx: NX23,
+  '@nx/jest': NX23,
+  '@nx/vitest': NX23,
+  '@nx/js': NX23,
+  '@nx/devkit': NX23,
+  jest: '30.5.2',
+  '@swc/jest': '0.2.39',
+  '@swc/core': '1.16.22',
+  vitest: '4.1.12',
+  typescript: '6.0.3',
+  '@types/node': '20.19.43',
+} as const;
+const SIZE: CustomSize = { projects: 8, sourceFiles: 400, testFiles: 120 };
+/** Planned serial test time the cost scale is fitted to (runner start-up comes on top). */
+const TARGET_SERIAL_MS = 30_000;
+/** Shards per category: what a user would set for ~10–15 test files per project category. */
+const CATEGORIES: Record<string, { shards: number }> = {
+  smoke: { shards: 1 },
+  integration: { shards: 2 },
+  e2e: { shards: 1 },
+  performance: { shards: 1 },
+  unit: { shards: 3 },
+};
+const CATEGORY_TARGETS = Object.keys(CATEGORIES).map((c) => `test-${c}`);
+const SHARD_TARGETS = Object.entries(CATEGORIES).flatMap(([c, { shards }]) =>
+  Array.from({ length: shards }, (_, k) => `test-${c}--shard-${k + 1}`),
+);
+const SHARD_TASK = /^([^:]+):(test-[a-z]+--shard-\d+)$/;
+
+type Side = 'nx-plugins' | 'shardwise' | 'shardwise-shards';
+
+interface NxCommand {
+  side: Side;
+  label: string;
+  args: string[];
+}
+
+const COMMANDS: NxCommand[] = [
+  { side: 'nx-plugins', label: 'nx affected -t test', args: ['affected', '-t', 'test'] },
+  {
+    side: 'shardwise',
+    label: `nx affected -t ${CATEGORY_TARGETS.join(' ')}`,
+    args: ['affected', '-t', ...CATEGORY_TARGETS],
+  },
+  {
+    side: 'shardwise-shards',
+    label: 'nx affected -t <every shard target> (the docs’ recipe)',
+    args: ['affected', '-t', ...SHARD_TARGETS],
+  },
+];
+
+interface NxRun extends ProcessMeasurement {
+  stdout: string;
+  /** stdout and stderr in arrival order. */
+  output: string;
+}
+
+type TaskStatus = 'ran' | 'cache';
+
+interface RoundResult {
+  wallMs: number;
+  cpuMs: number;
+  exitCode: number;
+  tasks: number;
+  tasksRan: number;
+  tasksCached: number;
+  /** Shard tasks that ran (Shardwise sides). */
+  shardsRan: string[];
+  testFilesRun: number | undefined;
+  testsRun: number | undefined;
+  nxSummary: string | undefined;
+}
+
+interface Row {
+  side: Side;
+  command: string;
+  wallMs: number;
+  cpuMs: number;
+  runsWallMs: number[];
+  runsCpuMs: number[];
+  exitCodes: number[];
+  tasks: number;
+  tasksRan: number;
+  tasksCached: number;
+  testFilesRun: number | undefined;
+  testsRun: number | undefined;
+  nxSummary: string | undefined;
+  /** Shardwise sides: whether the shards that ran are exactly those `findAffectedTests` names. */
+  shardsExact?: boolean;
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * Like bench-support's measureNode (the same measure-child wrapper, so CPU is the process tree's
+ * as the wrapper sees it), but keeps stdout: Nx prints its task statuses there.
+ */
+function measureNx(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const wrapper = join(__dirname, 'measure-child.js');
+  return new Promise<NxRun>((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [wrapper, script, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let output = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      const marker = stderr.lastIndexOf('@@measure ');
+      if (marker === -1) {
+        reject(new Error(`no measurement from nx ${args.join(' ')}: ${output.slice(-3000)}`));
+        return;
+      }
+      const usage = JSON.parse(stderr.slice(marker + 10).split('\n')[0] ?? '{}') as {
+        cpuMs: number;
+        peakRssMb: number;
+      };
+      resolvePromise({
+        wallMs,
+        cpuMs: usage.cpuMs,
+        peakRssMb: usage.peakRssMb,
+        exitCode: code ?? 1,
+        stdout,
+        output,
+      });
+    });
+  });
+}
+
+/**
+ * Task headers of Nx's static output, `> nx run <id>` with ` [local cache]` (or "existing
+ * outputs match the cache") after a restored task, and each task's output up to the next header.
+ */
+function tasksOf(output: string): Map<string, { status: TaskStatus; text: string }> {
+  const tasks = new Map<string, { status: TaskStatus; text: string }>();
+  const header = /^\s*(?:>|✔|√|✖|×)\s+nx run (\S+)(?:\s+-\S+)*(?:\s+\[([^\]]+)\])?\s*$/;
+  let current: { status: TaskStatus; text: string } | undefined;
+  for (const line of output.split('\n')) {
+    const match = header.exec(line);
+    if (match?.[1] !== undefined) {
+      const tag = match[2];
+      current = {
+        status:
+          tag !== undefined && (tag.includes('cache') || tag.startsWith('existing outputs'))
+            ? 'cache'
+            : 'ran',
+        text: '',
+      };
+      tasks.set(match[1], current);
+      continue;
+    }
+    // Nx's closing summary starts with a rule of dashes / "NX": not a task's output.
+    if (/^\s*(?:—{5,}|-{5,})\s*$/.test(line) || /^\s*NX\s{2,}/.test(line)) current = undefined;
+    if (current !== undefined) current.text += `${line}\n`;
+  }
+  return tasks;
+}
+
+function nxSummaryLine(output: string): string | undefined {
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(?:NX\s+)?(Successfully ran|Ran target|Running target|Nx read)/.test(l))
+    .join(' | ');
+}
+
+/** Test files and cases a Jest or Vitest run printed (`Test Suites: … N total`, `Tests  … (N)`). */
+function runnerCounts(text: string): { files: number; tests: number } | undefined {
+  const jestFiles = /^Test Suites:.*?(\d+) total/m.exec(text);
+  const jestTests = /^Tests:.*?(\d+) total/m.exec(text);
+  if (jestFiles && jestTests) return { files: Number(jestFiles[1]), tests: Number(jestTests[1]) };
+  const vitestFiles = /^\s*Test Files\s+.*\((\d+)\)\s*$/m.exec(text);
+  const vitestTests = /^\s*Tests\s+.*\((\d+)\)\s*$/m.exec(text);
+  if (vitestFiles && vitestTests)
+    return { files: Number(vitestFiles[1]), tests: Number(vitestTests[1]) };
+  return undefined;
+}
+
+interface ShardReport {
+  files: Array<{ cached: boolean; tests: unknown[] }>;
+}
+
+/** Files and cases a shard task really ran (not from Shardwise's own file cache), from its report. */
+function shardCounts(
+  workspace: string,
+  taskId: string,
+): { files: number; tests: number } | undefined {
+  const [, project, target] = SHARD_TASK.exec(taskId) ?? [];
+  if (project === undefined || target === undefined) return undefined;
+  try {
+    const dir = join(workspace, '.shardwise/reports', project, target);
+    const runId = readFileSync(join(dir, 'latest'), 'utf8').trim();
+    const report = JSON.parse(readFileSync(join(dir, runId, 'report.json'), 'utf8')) as ShardReport;
+    const ran = report.files.filter((f) => !f.cached);
+    return { files: ran.length, tests: ran.reduce((n, f) => n + f.tests.length, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `nx:noop` category parents: no work of their own, left out of the task counts. */
+const PARENT_TASK = new RegExp(`:(?:${CATEGORY_TARGETS.join('|')})$`);
+
+function summarizeRun(side: Side, run: NxRun, workspace: string): RoundResult {
+  const tasks = new Map([...tasksOf(run.output)].filter(([id]) => !PARENT_TASK.test(id)));
+  const ran = [...tasks].filter(([, t]) => t.status === 'ran');
+  const shardsRan = ran
+    .map(([id]) => id)
+    .filter((id) => SHARD_TASK.test(id))
+    .sort();
+  let files: number | undefined = 0;
+  let tests: number | undefined = 0;
+  const add = (counts: { files: number; tests: number } | undefined): void => {
+    if (counts === undefined || files === undefined || tests === undefined) {
+      files = tests = undefined;
+      return;
+    }
+    files += counts.files;
+    tests += counts.tests;
+  };
+  if (side === 'nx-plugins') for (const [, task] of ran) add(runnerCounts(task.text));
+  else for (const id of shardsRan) add(shardCounts(workspace, id));
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    exitCode: run.exitCode,
+    tasks: tasks.size,
+    tasksRan: ran.length,
+    tasksCached: tasks.size - ran.length,
+    shardsRan,
+    testFilesRun: files,
+    testsRun: tests,
+    nxSummary: nxSummaryLine(run.output),
+  };
+}
+
+function packTarballs(workspace: string): { core: string; nx: string } {
+  const vendor = join(workspace, 'vendor');
+  mkdirSync(vendor, { recursive: true });
+  execFileSync(
+    'npm',
+    [
+      'pack',
+      '--workspace',
+      '@shardwise/core',
+      '--workspace',
+      '@shardwise/nx',
+      '--pack-destination',
+      vendor,
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const find = (prefix: string): string => {
+    const file = readdirSync(vendor).find((f) => f.startsWith(prefix) && f.endsWith('.tgz'));
+    if (file === undefined) throw new Error(`npm pack wrote no ${prefix}*.tgz`);
+    return `vendor/${file}`;
+  };
+  return { core: find('shardwise-core-'), nx: find('shardwise-nx-') };
+}
+
+/** Generates the workspace twice: the second time with the cost scale fitted to the target. */
+function generate(workspace: string): { summary: GenerateSummary; costScale: number } {
+  const options = {
+    outDir: workspace,
+    size: SIZE,
+    runners: ['jest', 'vitest'] as const,
+    costMix: 'mixed' as const,
+    seed: 1,
+    force: true,
+  };
+  const trial = generateWorkspace({ ...options, runners: [...options.runners], costScale: 1 });
+  const costScale = Number((TARGET_SERIAL_MS / trial.estimatedSerialMs).toFixed(3));
+  const summary = generateWorkspace({ ...options, runners: [...options.runners], costScale });
+  return { summary, costScale };
+}
+
+/** Turns the generated workspace into an Nx 23 one with Nx's test plugins and ours. */
+function configure(workspace: string, tarballs: { core: string; nx: string }): void {
+  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+  const pkgPath = join(workspace, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as Record<string, unknown>;
+  pkg['devDependencies'] = {
+    ...VERSIONS,
+    '@shardwise/core': `file:${tarballs.core}`,
+    '@shardwise/nx': `file:${tarballs.nx}`,
+  };
+  writeFileSync(pkgPath, json(pkg));
+  writeFileSync(
+    join(workspace, 'nx.json'),
+    json({
+      $schema: './node_modules/nx/schemas/nx-schema.json',
+      defaultBase: 'main',
+      // What create-nx-workspace writes: Nx's plugins use `production` for `^production`.
+      namedInputs: {
+        default: ['{projectRoot}/**/*', 'sharedGlobals'],
+        production: [
+          'default',
+          '!{projectRoot}/**/*.{test,spec}.ts',
+          '!{projectRoot}/**/__tests__/**/*',
+          '!{projectRoot}/tests/**/*',
+          '!{projectRoot}/jest.config.js',
+          '!{projectRoot}/vitest.config.mts',
+          '!{projectRoot}/tsconfig.json',
+        ],
+        sharedGlobals: [],
+      },
+      plugins: [
+        { plugin: '@nx/jest/plugin', options: { targetName: 'test' } },
+        // `run`: one pass, as in CI, whatever the terminal.
+        { plugin: '@nx/vitest', options: { testTargetName: 'test', testMode: 'run' } },
+        { plugin: '@shardwise/nx', options: { categories: CATEGORIES } },
+      ],
+    }),
+  );
+}
+
+/** The shared-library source file whose change reaches the number of test files nearest a third. */
+async function chooseChange(
+  workspace: string,
+  summary: GenerateSummary,
+): Promise<{ file: string; affected: AffectedTest[] }> {
+  const { config } = loadConfig({ workspaceRoot: workspace, env: {} });
+  const plan = await planWorkspace({ workspaceRoot: workspace, config, env: {} });
+  await closeParsePool();
+  const shared = summary.projectList.filter((p) => p.name.startsWith('shared-'));
+  const want = summary.testFiles / 3;
+  let best: { file: string; affected: AffectedTest[] } | undefined;
+  for (const file of plan.files) {
+    if (!shared.some((p) => file.startsWith(`${p.root}/src/`))) continue;
+    if (!/\.ts$/.test(file) || /\.(test|spec)\.ts$/.test(file) || file.includes('__tests__'))
+      continue;
+    const affected = findAffectedTests(plan, [file]);
+    if (
+      best === undefined ||
+      Math.abs(affected.length - want) < Math.abs(best.affected.length - want)
+    )
+      best = { file, affected };
+  }
+  if (best === undefined) throw new Error('no shared-library source file found');
+  return best;
+}
+
+/** Projects Nx reruns `test` for: the changed library and everything depending on it. */
+function dependents(summary: GenerateSummary, lib: string): GenerateSummary['projectList'] {
+  const reached = new Set([lib]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of summary.projectList) {
+      if (!reached.has(p.name) && p.deps.some((d) => reached.has(d))) {
+        reached.add(p.name);
+        grew = true;
+      }
+    }
+  }
+  return summary.projectList.filter((p) => reached.has(p.name));
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '2' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const rounds = Math.max(2, Number(values.rounds));
+  const workspace = join(repoRoot, 'tmp', 'bench', 'nx-vs-nx-plugins');
+  rmSync(workspace, { recursive: true, force: true });
+  mkdirSync(workspace, { recursive: true });
+
+  const { summary, costScale } = generate(workspace);
+  const tarballs = packTarballs(workspace);
+  configure(workspace, tarballs);
+  log(
+    `generated ${summary.projects} projects, ${summary.sourceFiles} sources, ${summary.testFiles} test files (${summary.tests} cases), cost scale ${costScale}, planned serial ${Math.round(summary.estimatedSerialMs)} ms`,
+  );
+
+  const installStarted = performance.now();
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+    {
+      cwd: workspace,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        npm_config_update_notifier: 'false',
+        NX_CACHE_DIRECTORY: join(workspace, '.nx/cache'),
+        NX_WORKSPACE_DATA_DIRECTORY: join(workspace, '.nx/workspace-data'),
+      },
+    },
+  );
+  const installMs = performance.now() - installStarted;
+  log(`npm install: ${Math.round(installMs)} ms`);
+  const installed = (name: string): string =>
+    (
+      JSON.parse(readFileSync(join(workspace, 'node_modules', name, 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+  const versions = Object.fromEntries(
+    ['nx', '@nx/jest', '@nx/vitest', 'jest', 'vitest', '@shardwise/nx'].map((n) => [
+      n,
+      installed(n),
+    ]),
+  );
+  const git = (...args: string[]): void => {
+    execFileSync(
+      'git',
+      ['-c', 'user.email=bench@shardwise.invalid', '-c', 'user.name=Shardwise Bench', ...args],
+      { cwd: workspace, stdio: 'ignore' },
+    );
+  };
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '-A');
+  git('commit', '--quiet', '--no-verify', '-m', 'generated workspace');
+
+  const nxPkg = JSON.parse(
+    readFileSync(join(workspace, 'node_modules/nx/package.json'), 'utf8'),
+  ) as { bin: Record<string, string> };
+  const nxBin = join(workspace, 'node_modules/nx', nxPkg.bin['nx'] ?? 'bin/nx.js');
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_'))),
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    // Plugins in Nx's own process: isolated plugin workers are killed, not waited for, so their
+    // CPU would escape the process-tree measurement.
+    NX_ISOLATE_PLUGINS: 'false',
+    NX_CACHE_DIRECTORY: join(workspace, '.nx/cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: join(workspace, '.nx/workspace-data'),
+    CI: 'true',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    // The generated flaky case fails once per run id: one id for the whole benchmark, so only
+    // the very first attempt fails (Shardwise sets its own id per run and retries).
+    SHARDWISE_FLAKY_RUN: `bench-nx-${process.pid}`,
+  };
+  const runNx = (args: string[]): Promise<NxRun> =>
+    measureNx(nxBin, [...args, '--output-style=static'], workspace, env);
+
+  // Both target sets exist side by side, with distinct names.
+  const sample = summary.projectList[0]?.name ?? '';
+  const shown = await runNx(['show', 'project', sample, '--json']);
+  const shownJson = shown.stdout.slice(
+    shown.stdout.indexOf('{'),
+    shown.stdout.lastIndexOf('}') + 1,
+  );
+  const targets = Object.keys(
+    (JSON.parse(shownJson) as { targets: Record<string, unknown> }).targets,
+  ).sort();
+  for (const wanted of ['test', ...CATEGORY_TARGETS, 'test-unit--shard-1']) {
+    if (!targets.includes(wanted))
+      throw new Error(`${sample} has no ${wanted} target: ${targets.join(', ')}`);
+  }
+  log(`${sample} targets: ${targets.join(', ')}`);
+
+  // (1) Warm both caches. The first full run per side is the empty-cache figure; a run that
+  // fails only on the generated flaky case is repeated.
+  const warm = async (label: string, args: string[]): Promise<RoundResult> => {
+    let first: RoundResult | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const run = await runNx(args);
+      const result = summarizeRun(label === 'test' ? 'nx-plugins' : 'shardwise', run, workspace);
+      first ??= result;
+      log(
+        `warm ${label} attempt ${attempt}: ${Math.round(run.wallMs)} ms, exit ${run.exitCode}, ran ${result.tasksRan}/${result.tasks}`,
+      );
+      if (run.exitCode === 0) {
+        const again = await runNx(args);
+        const check = summarizeRun('nx-plugins', again, workspace);
+        if (check.tasks === 0) throw new Error(`warm ${label}: no task headers in Nx's output`);
+        if (again.exitCode !== 0 || check.tasksRan !== 0)
+          throw new Error(`warm ${label}: a second run still ran ${check.tasksRan} tasks`);
+        return first;
+      }
+    }
+    throw new Error(`warm ${label}: nx run-many kept failing`);
+  };
+  const fullNx = await warm('test', ['run-many', '-t', 'test']);
+  const fullShardwise = await warm('categories', ['run-many', '-t', ...CATEGORY_TARGETS]);
+
+  // (2) The change: a shared-library file reached by about a third of the test files.
+  const change = await chooseChange(workspace, summary);
+  const lib = summary.projectList.find((p) => change.file.startsWith(`${p.root}/`));
+  const nxProjects = dependents(summary, lib?.name ?? '');
+  const expectedShards = [
+    ...new Set(change.affected.map((a) => `${a.project}:test-${a.category}--shard-${a.shard}`)),
+  ].sort();
+  log(
+    `change: ${change.file}: reaches ${change.affected.length} of ${summary.testFiles} test files, ${expectedShards.length} shard tasks; Nx's project graph: ${nxProjects.length} projects, ${nxProjects.reduce((n, p) => n + p.testFiles, 0)} test files`,
+  );
+  const changedPath = join(workspace, change.file);
+  const original = readFileSync(changedPath, 'utf8');
+
+  // (3) Rounds: each command after its own fresh edit of the same file, from the warm state.
+  const results = new Map<Side, RoundResult[]>();
+  const nonce = Date.now().toString(36);
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? COMMANDS : [...COMMANDS].reverse();
+    for (const command of order) {
+      appendFileSync(changedPath, `\n// bench-nx ${nonce} round ${round} ${command.side}\n`);
+      let run: NxRun;
+      try {
+        run = await runNx(command.args);
+      } finally {
+        writeFileSync(changedPath, original);
+      }
+      const result = summarizeRun(command.side, run, workspace);
+      results.set(command.side, [...(results.get(command.side) ?? []), result]);
+      log(
+        `round ${round + 1} ${command.side}: ${Math.round(run.wallMs)} ms wall, ${Math.round(run.cpuMs)} ms CPU, exit ${run.exitCode}, tasks ran ${result.tasksRan}/${result.tasks}, test files run ${result.testFilesRun ?? '?'}, tests ${result.testsRun ?? '?'}`,
+      );
+      if (run.exitCode !== 0) log(run.output.slice(-4000));
+    }
+  }
+
+  const rows: Row[] = COMMANDS.map((command) => {
+    const runs = results.get(command.side) ?? [];
+    const last = runs.at(-1);
+    const row: Row = {
+      side: command.side,
+      command: command.label,
+      wallMs: Math.round(median(runs.map((r) => r.wallMs))),
+      cpuMs: Math.round(median(runs.map((r) => r.cpuMs))),
+      runsWallMs: runs.map((r) => Math.round(r.wallMs)),
+      runsCpuMs: runs.map((r) => Math.round(r.cpuMs)),
+      exitCodes: runs.map((r) => r.exitCode),
+      tasks: last?.tasks ?? 0,
+      tasksRan: last?.tasksRan ?? 0,
+      tasksCached: last?.tasksCached ?? 0,
+      testFilesRun: last?.testFilesRun,
+      testsRun: last?.testsRun,
+      nxSummary: last?.nxSummary,
+    };
+    if (command.side !== 'nx-plugins') {
+      row.shardsExact = runs.every(
+        (r) => JSON.stringify(r.shardsRan) === JSON.stringify(expectedShards),
+      );
+    }
+    return row;
+  });
+  const of = (side: Side): Row | undefined => rows.find((r) => r.side === side);
+  const ratio = (a: number | undefined, b: number | undefined): number =>
+    a === undefined || b === undefined || b === 0 ? NaN : Number((a / b).toFixed(2));
+  const base = of('nx-plugins');
+  const ours = of('shardwise');
+  const recipe = of('shardwise-shards');
+  const data = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineLine(),
+    rounds,
+    versions,
+    workspace: {
+      size: SIZE,
+      seed: 1,
+      runners: summary.runners,
+      costMix: 'mixed',
+      costScale,
+      testFiles: summary.testFiles,
+      tests: summary.tests,
+      plannedSerialMs: Math.round(summary.estimatedSerialMs),
+      categories: CATEGORIES,
+      projects: summary.projectList.map((p) => ({
+        name: p.name,
+        runner: p.runner,
+        deps: p.deps,
+        testFiles: p.testFiles,
+      })),
+    },
+    installMs: Math.round(installMs),
+    emptyCacheFullRun: { nxPlugins: fullNx, shardwise: fullShardwise },
+    change: {
+      file: change.file,
+      library: lib?.name,
+      testFilesReached: change.affected.length,
+      expectedShardTasks: expectedShards,
+      nxAffectedProjects: nxProjects.map((p) => p.name),
+      nxAffectedTestFiles: nxProjects.reduce((n, p) => n + p.testFiles, 0),
+    },
+    rows,
+    ratios: {
+      wall: ratio(base?.wallMs, ours?.wallMs),
+      cpu: ratio(base?.cpuMs, ours?.cpuMs),
+      wallRecipe: ratio(base?.wallMs, recipe?.wallMs),
+      cpuRecipe: ratio(base?.cpuMs, recipe?.cpuMs),
+    },
+  };
+  writeResultJson('nx-vs-nx-plugins', data);
+  writeBenchmarkSection('nx-vs-nx-plugins', renderMarkdown(data));
+  process.stdout.write(
+    `bench-nx: wall ${base?.wallMs} ms (nx plugins) vs ${ours?.wallMs} ms (shardwise) = ${data.ratios.wall}x; CPU ${data.ratios.cpu}x; test files run ${base?.testFilesRun ?? '?'} vs ${ours?.testFilesRun ?? '?'}\n`,
+  );
+  if (!values.keep) rmSync(workspace, { recursive: true, force: true });
+  else log(`workspace kept: ${workspace}`);
+}
+
+type BenchData = {
+  date: string;
+  machine: string;
+  rounds: number;
+  versions: Record<string, string>;
+  workspace: {
+    size: CustomSize;
+    costScale: number;
+    testFiles: number;
+    tests: number;
+    plannedSerialMs: number;
+    projects: Array<{ name: string; runner: string; deps: string[]; testFiles: number }>;
+  };
+  installMs: number;
+  emptyCacheFullRun: { nxPlugins: RoundResult; shardwise: RoundResult };
+  change: {
+    file: string;
+    library: string | undefined;
+    testFilesReached: number;
+    expectedShardTasks: string[];
+    nxAffectedProjects: string[];
+    nxAffectedTestFiles: number;
+  };
+  rows: Row[];
+  ratios: { wall: number; cpu: number; wallRecipe: number; cpuRecipe: number };
+};
+
+function renderMarkdown(d: BenchData): string {
+  const n = (v: number | undefined): string => (v === undefined ? '—' : String(v));
+  const table = d.rows
+    .map(
+      (r) =>
+        `| ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${r.tasksRan} / ${r.tasksCached} | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
+    )
+    .join('\n');
+  const full = d.emptyCacheFullRun;
+  const v = d.versions;
+  return `## Nx: \`nx affected\` with @shardwise/nx against @nx/jest and @nx/vitest targets
+
+Machine: ${d.machine}. Date: ${d.date}. Rounds: ${d.rounds} (order alternating, medians).
+Method: \`npm run bench:nx\` (\`tools/src/bench-nx.ts\`). Versions: nx ${v['nx']}, @nx/jest ${v['@nx/jest']}, @nx/vitest ${v['@nx/vitest']}, jest ${v['jest']}, vitest ${v['vitest']}, @shardwise/nx ${v['@shardwise/nx']} (packed from this repository). Nx 23, since Nx's test plugins lag Nx 24 (contracts §4).
+
+Workspace: the generator with ${d.workspace.size.projects} projects, ${d.workspace.size.sourceFiles} source files, ${d.workspace.testFiles} test files (${d.workspace.tests} cases), runners jest + vitest, seed 1, cost mix \`mixed\`, cost scale ${d.workspace.costScale} (${(d.workspace.plannedSerialMs / 1000).toFixed(1)} s of planned serial test time). \`nx.json\` registers \`@nx/jest/plugin\` and \`@nx/vitest\` (target \`test\`, vitest \`testMode: run\`) and \`@shardwise/nx\` (categories smoke, integration ×2 shards, e2e, performance, unit ×3 shards: targets \`test-<category>\` and \`test-<category>--shard-<k>\`, so the names never collide), with create-nx-workspace's \`default\`/\`production\` named inputs. Every command is a fresh \`nx … --output-style=static\` process with \`NX_DAEMON=false\`, \`NX_NO_CLOUD=true\`, \`CI=true\`, \`NX_ISOLATE_PLUGINS=false\` (so plugin work is inside the measured process tree) and default \`--parallel\` (3). Wall is the harness's; CPU is user+system of the process tree as the measuring wrapper sees it (itself plus the children it waited for).
+
+Scenario: (1) both caches warmed (\`nx run-many -t test\` and \`nx run-many -t ${CATEGORY_TARGETS.join(' ')}\`, each until it passes, then checked to be all cache hits); (2) one line appended to \`${d.change.file}\` (library \`${d.change.library}\`), which ${d.change.testFilesReached} of ${d.workspace.testFiles} test files reach through their imports (\`findAffectedTests\`, ${d.change.expectedShardTasks.length} shard tasks); in Nx's project graph ${d.change.nxAffectedProjects.length} projects depend on the library, holding ${d.change.nxAffectedTestFiles} test files; (3) the command runs; the file is restored. Every command gets its own unique line, so each starts from the same warm cache and misses it only where the change reaches. Tasks ran / cached from Nx's task headers; test files and cases run from each Jest/Vitest task's own summary (Nx's targets) and from Shardwise's shard reports, counting only files not restored from Shardwise's file cache (ours). "Exact" = the shard tasks that ran are exactly the shards \`findAffectedTests\` names.
+
+| side | command | wall ms | CPU ms | tasks ran / cached | test files run | tests run | exact | every round, wall ms | exit codes |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${table}
+
+Ratio (Nx's targets ÷ Shardwise categories): wall **${d.ratios.wall}×**, CPU **${d.ratios.cpu}×**; against the shard-target recipe: wall ${d.ratios.wallRecipe}×, CPU ${d.ratios.cpuRecipe}×.
+For scale, empty-cache full runs (the first warm-up run of each side, once, including the generated flaky case's one failure on Nx's side): \`nx run-many -t test\` ${Math.round(full.nxPlugins.wallMs)} ms wall / ${Math.round(full.nxPlugins.cpuMs)} ms CPU, Shardwise categories ${Math.round(full.shardwise.wallMs)} ms / ${Math.round(full.shardwise.cpuMs)} ms.
+
+Reading: Nx's own targets are project-grained: every project that depends on the changed library reruns its whole \`test\` target, whether or not its tests import the changed file. Shardwise's shard tasks hash only their tests' import closures, so Nx reruns only the shards the change reaches, and inside them Shardwise's file cache reruns only the reached files. Both sides pay the same fixed cost per invocation (Nx start-up and every plugin's inference, ours included, since Nx builds one project graph whatever the targets), which bounds the ratio on a change this small; on a larger suite per project the difference in test time dominates. One machine with 2 cores: absolute times are noisy between rounds (see every round).`;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
