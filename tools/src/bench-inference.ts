@@ -20,6 +20,8 @@ import {
   writeBenchmarkSection,
   writeResultJson,
   type ProcessMeasurement,
+  runBenchmark,
+  workspaceFigures,
 } from './bench-support';
 
 const nxBin = join(repoRoot, 'node_modules/nx/dist/bin/nx.js');
@@ -93,13 +95,7 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
-    workspace: {
-      size,
-      projects: summary.projects,
-      sourceFiles: summary.sourceFiles,
-      testFiles: summary.testFiles,
-      files: summary.files,
-    },
+    workspace: workspaceFigures(size, summary),
     rounds,
     coldExtraMs: med(runs.withCold) - med(runs.withoutCold),
     cachedExtraMs: med(runs.withCached) - med(runs.withoutCached),
@@ -137,9 +133,4 @@ Extra time of the plugin: cold **${results.coldExtraMs} ms** (target ≤ 3000), 
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBenchmark(main);

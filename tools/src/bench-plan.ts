@@ -18,6 +18,8 @@ import {
   writeBenchmarkSection,
   writeResultJson,
   type ProcessMeasurement,
+  runBenchmark,
+  workspaceFigures,
 } from './bench-support';
 
 async function main(): Promise<void> {
@@ -62,13 +64,7 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString().slice(0, 10),
       machine: machineLine(),
-      workspace: {
-        size,
-        projects: summary.projects,
-        sourceFiles: summary.sourceFiles,
-        testFiles: summary.testFiles,
-        files: summary.files,
-      },
+      workspace: workspaceFigures(size, summary),
       rounds,
       rows: [row('cold', cold, 5000), row('warm', warm, 1000)],
     };
@@ -101,9 +97,4 @@ Reading: cold time is dominated by parsing ~11,000 files with @swc/core on a two
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBenchmark(main);

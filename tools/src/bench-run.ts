@@ -34,6 +34,7 @@ import {
   writeBenchmarkSection,
   writeResultJson,
   type ProcessMeasurement,
+  runBenchmark,
 } from './bench-support';
 
 type Runner = 'jest' | 'vitest' | 'node';
@@ -492,9 +493,4 @@ Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the gene
 ${table}`;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBenchmark(main);

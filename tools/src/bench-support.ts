@@ -97,3 +97,27 @@ export function writeResultJson(name: string, data: unknown): string {
   writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return file;
 }
+
+/** Runs a benchmark's main function; a failure prints its stack and sets exit code 1. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  });
+}
+
+/** The generated workspace's figures every benchmark section states. */
+export function workspaceFigures(
+  size: string,
+  summary: { projects: number; sourceFiles: number; testFiles: number; files: number },
+): { size: string; projects: number; sourceFiles: number; testFiles: number; files: number } {
+  return {
+    size,
+    projects: summary.projects,
+    sourceFiles: summary.sourceFiles,
+    testFiles: summary.testFiles,
+    files: summary.files,
+  };
+}

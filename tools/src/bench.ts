@@ -18,6 +18,7 @@ import {
   repoRoot,
   writeBenchmarkSection,
   writeResultJson,
+  runBenchmark,
 } from './bench-support';
 
 const cli = join(repoRoot, 'packages/core/dist/cli/main.js');
@@ -219,9 +220,4 @@ Whole benchmark: ${(results.totalMs / 1000).toFixed(0)} s.`,
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+runBenchmark(main);
