@@ -599,28 +599,52 @@ export function nx(
   env: Record<string, string | undefined> = {},
   timeoutMs = 180_000,
 ): Promise<CommandResult> {
-  // Nothing from the caller's Nx environment leaks in (a remote cache, a daemon, Nx Cloud).
+  return runInGroup(join(cwd, 'node_modules/.bin/nx'), args, cwd, nxEnv(cwd, env), timeoutMs);
+}
+
+/**
+ * The environment `nx` runs with: nothing from the caller's Nx environment (a remote cache, a
+ * daemon, Nx Cloud), plain static output, and this checkout's own cache folders.
+ */
+export function nxEnv(
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('NX_')),
   );
-  const child = spawn(join(cwd, 'node_modules/.bin/nx'), args, {
+  return {
+    ...base,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    // Nx 24 shares one local cache between every checkout of a repository (in ~/.nx/<id>, keyed
+    // by the git remote or first commit): each checkout gets its own, as on separate machines.
+    NX_CACHE_DIRECTORY: join(cwd, '.nx/cache'),
+    NX_WORKSPACE_DATA_DIRECTORY: join(cwd, '.nx/workspace-data'),
+    CI: 'true',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    ...env,
+  };
+}
+
+/**
+ * Runs a command in its own process group, stdin closed (so a prompt fails instead of waiting),
+ * collecting its output; `killRunning` and the timeout end the whole group.
+ */
+export function runInGroup(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<CommandResult> {
+  const child = spawn(command, args, {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...base,
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      // Nx 24 shares one local cache between every checkout of a repository (in ~/.nx/<id>, keyed
-      // by the git remote or first commit): each checkout gets its own, as on separate machines.
-      NX_CACHE_DIRECTORY: join(cwd, '.nx/cache'),
-      NX_WORKSPACE_DATA_DIRECTORY: join(cwd, '.nx/workspace-data'),
-      CI: 'true',
-      FORCE_COLOR: '0',
-      NO_COLOR: '1',
-      ...env,
-    },
+    env,
   });
   running.add(child);
   let stdout = '';

@@ -9,8 +9,11 @@
  * One generated workspace (jest + vitest projects) carries both target sets: `test` from Nx's
  * plugins, and `test-<category>` / `test-<category>--shard-<k>` from ours. Both caches are warmed,
  * then every measured command starts from that warm state: a unique line is appended to one
- * source file of a shared library (reached by about a third of the test files), the command runs
- * as a fresh `nx` process, and the file is restored. Commands alternate order between rounds.
+ * library source file, the command runs as a fresh `nx` process, and the file is restored.
+ * Two edits: `third` (a library other projects use, the file reached by about a third of the test
+ * files: the issue's scenario) and `narrow` (the most-used library's file that reaches the fewest
+ * tests). Commands alternate order between rounds. `--render-only` rewrites the section from the
+ * last results file.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import {
@@ -70,7 +73,7 @@ const CATEGORY_TARGETS = Object.keys(CATEGORIES).map((c) => `test-${c}`);
 const SHARD_TARGETS = Object.entries(CATEGORIES).flatMap(([c, { shards }]) =>
   Array.from({ length: shards }, (_, k) => `test-${c}--shard-${k + 1}`),
 );
-const SHARD_TASK = /^([^:]+):(test-[a-z]+--shard-\d+)$/;
+const SHARD_TASK = /^([^:]+):(test-[a-z0-9-]+?--shard-\d+)$/;
 
 type Side = 'nx-plugins' | 'shardwise' | 'shardwise-shards';
 
@@ -117,6 +120,7 @@ interface RoundResult {
 }
 
 interface Row {
+  scenario: Change['scenario'];
   side: Side;
   command: string;
   wallMs: number;
@@ -373,33 +377,59 @@ function configure(workspace: string, tarballs: { core: string; nx: string }): v
   );
 }
 
-/** The shared-library source file whose change reaches the number of test files nearest a third. */
-async function chooseChange(
-  workspace: string,
-  summary: GenerateSummary,
-): Promise<{ file: string; affected: AffectedTest[] }> {
+/** One edit the benchmark measures: a library source file and what its change reaches. */
+interface Change {
+  scenario: 'third' | 'narrow';
+  file: string;
+  library: string;
+  affected: AffectedTest[];
+  /** Shard tasks (`project:target`) holding an affected test file. */
+  shards: string[];
+  /** Projects Nx reruns `test` for: the library and everything depending on it. */
+  nxProjects: GenerateSummary['projectList'];
+}
+
+/**
+ * The two edits: `third`, the source file of a library other projects depend on whose change
+ * reaches the number of test files nearest a third (the issue's scenario); `narrow`, the file of
+ * the most depended-on library that reaches the fewest test files but some (a leaf helper).
+ */
+async function chooseChanges(workspace: string, summary: GenerateSummary): Promise<Change[]> {
   const { config } = loadConfig({ workspaceRoot: workspace, env: {} });
   const plan = await planWorkspace({ workspaceRoot: workspace, config, env: {} });
   await closeParsePool();
-  const shared = summary.projectList.filter((p) => p.name.startsWith('shared-'));
-  const want = summary.testFiles / 3;
-  let best: { file: string; affected: AffectedTest[] } | undefined;
-  for (const file of plan.files) {
-    if (!shared.some((p) => file.startsWith(`${p.root}/src/`))) continue;
-    if (!/\.ts$/.test(file) || /\.(test|spec)\.ts$/.test(file) || file.includes('__tests__'))
-      continue;
+  const libs = summary.projectList
+    .filter((p) => p.kind === 'lib')
+    .map((p) => ({ project: p, users: dependents(summary, p.name) }))
+    .filter((l) => l.users.length > 1);
+  const candidates = plan.files.flatMap((file) => {
+    const lib = libs.find((l) => file.startsWith(`${l.project.root}/src/`));
+    if (lib === undefined || !/\.ts$/.test(file) || /\.(test|spec)\.ts$/.test(file)) return [];
+    if (file.includes('__tests__')) return [];
     const affected = findAffectedTests(plan, [file]);
-    if (
-      best === undefined ||
-      Math.abs(affected.length - want) < Math.abs(best.affected.length - want)
-    )
-      best = { file, affected };
-  }
-  if (best === undefined) throw new Error('no shared-library source file found');
-  return best;
+    const shards = [
+      ...new Set(affected.map((a) => `${a.project}:test-${a.category}--shard-${a.shard}`)),
+    ].sort();
+    return [{ file, library: lib.project.name, affected, shards, nxProjects: lib.users }];
+  });
+  const want = summary.testFiles / 3;
+  const third = [...candidates].sort(
+    (a, b) =>
+      Math.abs(a.affected.length - want) - Math.abs(b.affected.length - want) ||
+      a.file.localeCompare(b.file),
+  )[0];
+  const mostUsed = Math.max(...candidates.map((c) => c.nxProjects.length));
+  const narrow = candidates
+    .filter((c) => c.nxProjects.length === mostUsed && c.affected.length > 0)
+    .sort((a, b) => a.affected.length - b.affected.length || a.file.localeCompare(b.file))[0];
+  if (third === undefined || narrow === undefined) throw new Error('no library source file found');
+  return [
+    { scenario: 'third', ...third },
+    { scenario: 'narrow', ...narrow },
+  ];
 }
 
-/** Projects Nx reruns `test` for: the changed library and everything depending on it. */
+/** The project and everything depending on it, transitively (Nx's project graph). */
 function dependents(summary: GenerateSummary, lib: string): GenerateSummary['projectList'] {
   const reached = new Set([lib]);
   for (let grew = true; grew;) {
@@ -419,8 +449,18 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string', default: '2' },
       keep: { type: 'boolean', default: false },
+      // Rewrites the BENCHMARKS.md section from the last results file, without measuring.
+      'render-only': { type: 'boolean', default: false },
     },
   });
+  if (values['render-only']) {
+    const file = join(repoRoot, 'tools/results/nx-vs-nx-plugins.json');
+    writeBenchmarkSection(
+      'nx-vs-nx-plugins',
+      renderMarkdown(JSON.parse(readFileSync(file, 'utf8')) as BenchData),
+    );
+    return;
+  }
   const rounds = Math.max(2, Number(values.rounds));
   const workspace = join(repoRoot, 'tmp', 'bench', 'nx-vs-nx-plugins');
   rmSync(workspace, { recursive: true, force: true });
@@ -538,73 +578,88 @@ async function main(): Promise<void> {
   const fullNx = await warm('test', ['run-many', '-t', 'test']);
   const fullShardwise = await warm('categories', ['run-many', '-t', ...CATEGORY_TARGETS]);
 
-  // (2) The change: a shared-library file reached by about a third of the test files.
-  const change = await chooseChange(workspace, summary);
-  const lib = summary.projectList.find((p) => change.file.startsWith(`${p.root}/`));
-  const nxProjects = dependents(summary, lib?.name ?? '');
-  const expectedShards = [
-    ...new Set(change.affected.map((a) => `${a.project}:test-${a.category}--shard-${a.shard}`)),
-  ].sort();
-  log(
-    `change: ${change.file}: reaches ${change.affected.length} of ${summary.testFiles} test files, ${expectedShards.length} shard tasks; Nx's project graph: ${nxProjects.length} projects, ${nxProjects.reduce((n, p) => n + p.testFiles, 0)} test files`,
-  );
-  const changedPath = join(workspace, change.file);
-  const original = readFileSync(changedPath, 'utf8');
+  // (2) The edits, chosen from Shardwise's own import graph (the same plan the plugin infers).
+  const changes = await chooseChanges(workspace, summary);
+  for (const c of changes) {
+    log(
+      `${c.scenario}: ${c.file} reaches ${c.affected.length} of ${summary.testFiles} test files in ${c.shards.length} shard tasks; Nx's project graph: ${c.nxProjects.length} projects, ${sumTestFiles(c.nxProjects)} test files`,
+    );
+  }
 
-  // (3) Rounds: each command after its own fresh edit of the same file, from the warm state.
-  const results = new Map<Side, RoundResult[]>();
+  // (3) Rounds: each command after its own fresh edit of the file, from the warm state.
+  const results = new Map<string, RoundResult[]>();
   const nonce = Date.now().toString(36);
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? COMMANDS : [...COMMANDS].reverse();
-    for (const command of order) {
-      appendFileSync(changedPath, `\n// bench-nx ${nonce} round ${round} ${command.side}\n`);
-      let run: NxRun;
-      try {
-        run = await runNx(command.args);
-      } finally {
-        writeFileSync(changedPath, original);
+    for (const change of changes) {
+      const path = join(workspace, change.file);
+      const original = readFileSync(path, 'utf8');
+      for (const command of order) {
+        appendFileSync(path, `\n// bench-nx ${nonce} round ${round} ${command.side}\n`);
+        let run: NxRun;
+        try {
+          run = await runNx(command.args);
+        } finally {
+          writeFileSync(path, original);
+        }
+        const result = summarizeRun(command.side, run, workspace);
+        const key = `${change.scenario}/${command.side}`;
+        results.set(key, [...(results.get(key) ?? []), result]);
+        log(
+          `round ${round + 1} ${key}: ${Math.round(run.wallMs)} ms wall, ${Math.round(run.cpuMs)} ms CPU, exit ${run.exitCode}, tasks ran ${result.tasksRan}/${result.tasks}, test files run ${result.testFilesRun ?? '?'}, tests ${result.testsRun ?? '?'}`,
+        );
+        if (run.exitCode !== 0) log(run.output.slice(-4000));
       }
-      const result = summarizeRun(command.side, run, workspace);
-      results.set(command.side, [...(results.get(command.side) ?? []), result]);
-      log(
-        `round ${round + 1} ${command.side}: ${Math.round(run.wallMs)} ms wall, ${Math.round(run.cpuMs)} ms CPU, exit ${run.exitCode}, tasks ran ${result.tasksRan}/${result.tasks}, test files run ${result.testFilesRun ?? '?'}, tests ${result.testsRun ?? '?'}`,
-      );
-      if (run.exitCode !== 0) log(run.output.slice(-4000));
     }
   }
 
-  const rows: Row[] = COMMANDS.map((command) => {
-    const runs = results.get(command.side) ?? [];
-    const last = runs.at(-1);
-    const row: Row = {
-      side: command.side,
-      command: command.label,
-      wallMs: Math.round(median(runs.map((r) => r.wallMs))),
-      cpuMs: Math.round(median(runs.map((r) => r.cpuMs))),
-      runsWallMs: runs.map((r) => Math.round(r.wallMs)),
-      runsCpuMs: runs.map((r) => Math.round(r.cpuMs)),
-      exitCodes: runs.map((r) => r.exitCode),
-      tasks: last?.tasks ?? 0,
-      tasksRan: last?.tasksRan ?? 0,
-      tasksCached: last?.tasksCached ?? 0,
-      testFilesRun: last?.testFilesRun,
-      testsRun: last?.testsRun,
-      nxSummary: last?.nxSummary,
-    };
-    if (command.side !== 'nx-plugins') {
-      row.shardsExact = runs.every(
-        (r) => JSON.stringify(r.shardsRan) === JSON.stringify(expectedShards),
-      );
-    }
-    return row;
-  });
-  const of = (side: Side): Row | undefined => rows.find((r) => r.side === side);
+  const rows: Row[] = changes.flatMap((change) =>
+    COMMANDS.map((command) => {
+      const runs = results.get(`${change.scenario}/${command.side}`) ?? [];
+      const last = runs.at(-1);
+      const row: Row = {
+        scenario: change.scenario,
+        side: command.side,
+        command: command.label,
+        wallMs: Math.round(median(runs.map((r) => r.wallMs))),
+        cpuMs: Math.round(median(runs.map((r) => r.cpuMs))),
+        runsWallMs: runs.map((r) => Math.round(r.wallMs)),
+        runsCpuMs: runs.map((r) => Math.round(r.cpuMs)),
+        exitCodes: runs.map((r) => r.exitCode),
+        tasks: last?.tasks ?? 0,
+        tasksRan: last?.tasksRan ?? 0,
+        tasksCached: last?.tasksCached ?? 0,
+        testFilesRun: last?.testFilesRun,
+        testsRun: last?.testsRun,
+        nxSummary: last?.nxSummary,
+      };
+      if (command.side !== 'nx-plugins') {
+        row.shardsExact = runs.every(
+          (r) => JSON.stringify(r.shardsRan) === JSON.stringify(change.shards),
+        );
+      }
+      return row;
+    }),
+  );
   const ratio = (a: number | undefined, b: number | undefined): number =>
     a === undefined || b === undefined || b === 0 ? NaN : Number((a / b).toFixed(2));
-  const base = of('nx-plugins');
-  const ours = of('shardwise');
-  const recipe = of('shardwise-shards');
-  const data = {
+  const ratios = Object.fromEntries(
+    changes.map((change) => {
+      const of = (side: Side): Row | undefined =>
+        rows.find((r) => r.scenario === change.scenario && r.side === side);
+      const base = of('nx-plugins');
+      return [
+        change.scenario,
+        {
+          wall: ratio(base?.wallMs, of('shardwise')?.wallMs),
+          cpu: ratio(base?.cpuMs, of('shardwise')?.cpuMs),
+          wallRecipe: ratio(base?.wallMs, of('shardwise-shards')?.wallMs),
+          cpuRecipe: ratio(base?.cpuMs, of('shardwise-shards')?.cpuMs),
+        },
+      ];
+    }),
+  );
+  const data: BenchData = {
     date: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     rounds,
@@ -628,85 +683,160 @@ async function main(): Promise<void> {
     },
     installMs: Math.round(installMs),
     emptyCacheFullRun: { nxPlugins: fullNx, shardwise: fullShardwise },
-    change: {
-      file: change.file,
-      library: lib?.name,
-      testFilesReached: change.affected.length,
-      expectedShardTasks: expectedShards,
-      nxAffectedProjects: nxProjects.map((p) => p.name),
-      nxAffectedTestFiles: nxProjects.reduce((n, p) => n + p.testFiles, 0),
-    },
+    changes: changes.map((c) => ({
+      scenario: c.scenario,
+      file: c.file,
+      library: c.library,
+      testFilesReached: c.affected.length,
+      expectedShardTasks: c.shards,
+      nxAffectedProjects: c.nxProjects.map((p) => p.name),
+      nxAffectedTestFiles: sumTestFiles(c.nxProjects),
+    })),
     rows,
-    ratios: {
-      wall: ratio(base?.wallMs, ours?.wallMs),
-      cpu: ratio(base?.cpuMs, ours?.cpuMs),
-      wallRecipe: ratio(base?.wallMs, recipe?.wallMs),
-      cpuRecipe: ratio(base?.cpuMs, recipe?.cpuMs),
-    },
+    ratios,
   };
   writeResultJson('nx-vs-nx-plugins', data);
   writeBenchmarkSection('nx-vs-nx-plugins', renderMarkdown(data));
-  process.stdout.write(
-    `bench-nx: wall ${base?.wallMs} ms (nx plugins) vs ${ours?.wallMs} ms (shardwise) = ${data.ratios.wall}x; CPU ${data.ratios.cpu}x; test files run ${base?.testFilesRun ?? '?'} vs ${ours?.testFilesRun ?? '?'}\n`,
-  );
+  for (const change of changes) {
+    const pick = (side: Side): Row | undefined =>
+      rows.find((r) => r.scenario === change.scenario && r.side === side);
+    process.stdout.write(
+      `bench-nx ${change.scenario}: wall ${pick('nx-plugins')?.wallMs} ms (nx plugins) vs ${pick('shardwise')?.wallMs} ms (shardwise) = ${ratios[change.scenario]?.wall}x; CPU ${ratios[change.scenario]?.cpu}x; test files run ${pick('nx-plugins')?.testFilesRun ?? '?'} vs ${pick('shardwise')?.testFilesRun ?? '?'}\n`,
+    );
+  }
   if (!values.keep) rmSync(workspace, { recursive: true, force: true });
   else log(`workspace kept: ${workspace}`);
 }
 
-type BenchData = {
+function sumTestFiles(projects: GenerateSummary['projectList']): number {
+  return projects.reduce((n, p) => n + p.testFiles, 0);
+}
+
+interface BenchData {
   date: string;
   machine: string;
   rounds: number;
   versions: Record<string, string>;
   workspace: {
     size: CustomSize;
+    seed: number;
+    runners: string[];
+    costMix: string;
     costScale: number;
     testFiles: number;
     tests: number;
     plannedSerialMs: number;
+    categories: Record<string, { shards: number }>;
     projects: Array<{ name: string; runner: string; deps: string[]; testFiles: number }>;
   };
   installMs: number;
   emptyCacheFullRun: { nxPlugins: RoundResult; shardwise: RoundResult };
-  change: {
+  changes: Array<{
+    scenario: Change['scenario'];
     file: string;
-    library: string | undefined;
+    library: string;
     testFilesReached: number;
     expectedShardTasks: string[];
     nxAffectedProjects: string[];
     nxAffectedTestFiles: number;
-  };
+  }>;
   rows: Row[];
-  ratios: { wall: number; cpu: number; wallRecipe: number; cpuRecipe: number };
-};
+  ratios: Record<string, { wall: number; cpu: number; wallRecipe: number; cpuRecipe: number }>;
+}
 
 function renderMarkdown(d: BenchData): string {
   const n = (v: number | undefined): string => (v === undefined ? '—' : String(v));
   const table = d.rows
     .map(
       (r) =>
-        `| ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${r.tasksRan} / ${r.tasksCached} | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
+        `| ${r.scenario} | ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${r.tasksRan} / ${r.tasksCached} | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
     )
     .join('\n');
+  const changes = d.changes
+    .map(
+      (c) =>
+        `- \`${c.scenario}\`: \`${c.file}\` (library \`${c.library}\`): ${c.testFilesReached} of ${d.workspace.testFiles} test files reach it through their imports, in ${count(c.expectedShardTasks.length, 'shard task')}; in Nx's project graph ${c.nxAffectedProjects.length} projects (${c.nxAffectedProjects.join(', ')}) are the library or depend on it, holding ${c.nxAffectedTestFiles} test files.`,
+    )
+    .join('\n');
+  const ratios = d.changes
+    .map((c) => {
+      const r = d.ratios[c.scenario];
+      return `\`${c.scenario}\`: wall **${r?.wall}×**, CPU **${r?.cpu}×** (shard-target recipe: wall ${r?.wallRecipe}×, CPU ${r?.cpuRecipe}×)`;
+    })
+    .join('; ');
   const full = d.emptyCacheFullRun;
   const v = d.versions;
   return `## Nx: \`nx affected\` with @shardwise/nx against @nx/jest and @nx/vitest targets
 
-Machine: ${d.machine}. Date: ${d.date}. Rounds: ${d.rounds} (order alternating, medians).
+Machine: ${d.machine}. Date: ${d.date}. Rounds: ${d.rounds} (command order alternating, medians).
 Method: \`npm run bench:nx\` (\`tools/src/bench-nx.ts\`). Versions: nx ${v['nx']}, @nx/jest ${v['@nx/jest']}, @nx/vitest ${v['@nx/vitest']}, jest ${v['jest']}, vitest ${v['vitest']}, @shardwise/nx ${v['@shardwise/nx']} (packed from this repository). Nx 23, since Nx's test plugins lag Nx 24 (contracts §4).
 
-Workspace: the generator with ${d.workspace.size.projects} projects, ${d.workspace.size.sourceFiles} source files, ${d.workspace.testFiles} test files (${d.workspace.tests} cases), runners jest + vitest, seed 1, cost mix \`mixed\`, cost scale ${d.workspace.costScale} (${(d.workspace.plannedSerialMs / 1000).toFixed(1)} s of planned serial test time). \`nx.json\` registers \`@nx/jest/plugin\` and \`@nx/vitest\` (target \`test\`, vitest \`testMode: run\`) and \`@shardwise/nx\` (categories smoke, integration ×2 shards, e2e, performance, unit ×3 shards: targets \`test-<category>\` and \`test-<category>--shard-<k>\`, so the names never collide), with create-nx-workspace's \`default\`/\`production\` named inputs. Every command is a fresh \`nx … --output-style=static\` process with \`NX_DAEMON=false\`, \`NX_NO_CLOUD=true\`, \`CI=true\`, \`NX_ISOLATE_PLUGINS=false\` (so plugin work is inside the measured process tree) and default \`--parallel\` (3). Wall is the harness's; CPU is user+system of the process tree as the measuring wrapper sees it (itself plus the children it waited for).
+Workspace: the generator with ${d.workspace.size.projects} projects, ${d.workspace.size.sourceFiles} source files, ${d.workspace.testFiles} test files (${d.workspace.tests} cases), runners jest + vitest, seed ${d.workspace.seed}, cost mix \`${d.workspace.costMix}\`, cost scale ${d.workspace.costScale} (${(d.workspace.plannedSerialMs / 1000).toFixed(1)} s of planned serial test time). \`nx.json\` registers \`@nx/jest/plugin\` and \`@nx/vitest\` (target \`test\`, vitest \`testMode: run\`) and \`@shardwise/nx\` (categories ${Object.entries(
+    d.workspace.categories,
+  )
+    .map(([c, { shards }]) => `${c} ×${shards}`)
+    .join(
+      ', ',
+    )} shards: targets \`test-<category>\` and \`test-<category>--shard-<k>\`, so the names never collide), with create-nx-workspace's \`default\`/\`production\` named inputs. Every command is a fresh \`nx … --output-style=static\` process with \`NX_DAEMON=false\`, \`NX_NO_CLOUD=true\`, \`CI=true\`, \`NX_ISOLATE_PLUGINS=false\` (so plugin work is inside the measured process tree) and Nx's default \`--parallel\` (3). Wall is the harness's; CPU is user+system of the process tree as the measuring wrapper sees it (itself plus the children it waited for).
 
-Scenario: (1) both caches warmed (\`nx run-many -t test\` and \`nx run-many -t ${CATEGORY_TARGETS.join(' ')}\`, each until it passes, then checked to be all cache hits); (2) one line appended to \`${d.change.file}\` (library \`${d.change.library}\`), which ${d.change.testFilesReached} of ${d.workspace.testFiles} test files reach through their imports (\`findAffectedTests\`, ${d.change.expectedShardTasks.length} shard tasks); in Nx's project graph ${d.change.nxAffectedProjects.length} projects depend on the library, holding ${d.change.nxAffectedTestFiles} test files; (3) the command runs; the file is restored. Every command gets its own unique line, so each starts from the same warm cache and misses it only where the change reaches. Tasks ran / cached from Nx's task headers; test files and cases run from each Jest/Vitest task's own summary (Nx's targets) and from Shardwise's shard reports, counting only files not restored from Shardwise's file cache (ours). "Exact" = the shard tasks that ran are exactly the shards \`findAffectedTests\` names.
+Scenario: (1) both caches warmed (\`nx run-many -t test\` and \`nx run-many -t ${CATEGORY_TARGETS.join(' ')}\`, each until it passes, then checked to be all cache hits); (2) one line appended to a library source file; (3) the command runs; the file is restored. Every command gets its own unique line, so each starts from the same warm cache and misses it only where the edit reaches. The edits, chosen from Shardwise's import graph:
 
-| side | command | wall ms | CPU ms | tasks ran / cached | test files run | tests run | exact | every round, wall ms | exit codes |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${changes}
+
+Tasks ran / cached from Nx's task headers (the \`nx:noop\` category parents left out); test files and cases run from each Jest/Vitest task's own summary (Nx's targets) and from Shardwise's shard reports, counting only files not restored from Shardwise's file cache. "Exact": the shard tasks that ran are exactly the shards holding an affected test file, in every round.
+
+| edit | side | command | wall ms | CPU ms | tasks ran / cached | test files run | tests run | exact | every round, wall ms | exit codes |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
-Ratio (Nx's targets ÷ Shardwise categories): wall **${d.ratios.wall}×**, CPU **${d.ratios.cpu}×**; against the shard-target recipe: wall ${d.ratios.wallRecipe}×, CPU ${d.ratios.cpuRecipe}×.
-For scale, empty-cache full runs (the first warm-up run of each side, once, including the generated flaky case's one failure on Nx's side): \`nx run-many -t test\` ${Math.round(full.nxPlugins.wallMs)} ms wall / ${Math.round(full.nxPlugins.cpuMs)} ms CPU, Shardwise categories ${Math.round(full.shardwise.wallMs)} ms / ${Math.round(full.shardwise.cpuMs)} ms.
+Ratio (Nx's targets ÷ Shardwise categories), ${ratios}.
+Empty-cache full runs, for scale (the first warm-up run of each side, once; Nx's includes the generated flaky case's one failure): \`nx run-many -t test\` ${Math.round(full.nxPlugins.wallMs)} ms wall / ${Math.round(full.nxPlugins.cpuMs)} ms CPU over ${full.nxPlugins.tasksRan} tasks; Shardwise's categories ${Math.round(full.shardwise.wallMs)} ms / ${Math.round(full.shardwise.cpuMs)} ms over ${full.shardwise.tasksRan} shard tasks.
 
-Reading: Nx's own targets are project-grained: every project that depends on the changed library reruns its whole \`test\` target, whether or not its tests import the changed file. Shardwise's shard tasks hash only their tests' import closures, so Nx reruns only the shards the change reaches, and inside them Shardwise's file cache reruns only the reached files. Both sides pay the same fixed cost per invocation (Nx start-up and every plugin's inference, ours included, since Nx builds one project graph whatever the targets), which bounds the ratio on a change this small; on a larger suite per project the difference in test time dominates. One machine with 2 cores: absolute times are noisy between rounds (see every round).`;
+${reading(d)}`;
+}
+
+const count = (n: number | undefined, word: string): string =>
+  n === undefined ? `? ${word}s` : `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The reading, from the figures: which way each edit went, and why. */
+function reading(d: BenchData): string {
+  const lines = d.changes.map((c) => {
+    const of = (side: Side): Row | undefined =>
+      d.rows.find((r) => r.scenario === c.scenario && r.side === side);
+    const nxRow = of('nx-plugins');
+    const ours = of('shardwise');
+    const r = d.ratios[c.scenario];
+    const wall =
+      r === undefined
+        ? '?'
+        : r.wall >= 1
+          ? `${r.wall}× less wall`
+          : `${(1 / r.wall).toFixed(1)}× more wall`;
+    const cpu =
+      r === undefined
+        ? '?'
+        : r.cpu >= 1
+          ? `${r.cpu}× less CPU`
+          : `${(1 / r.cpu).toFixed(1)}× more CPU`;
+    const wide = c.testFilesReached >= 0.8 * c.nxAffectedTestFiles;
+    return `- \`${c.scenario}\`: Shardwise ran ${count(ours?.testFilesRun, 'test file')} (${count(ours?.testsRun, 'case')}) in ${count(ours?.tasksRan, 'shard task')}; Nx's targets reran ${nxRow?.tasksRan ?? '?'} projects' ${nxRow?.testFilesRun ?? '?'} test files (${nxRow?.testsRun ?? '?'} cases): ${wall}, ${cpu} for Shardwise. ${
+      wide
+        ? `Here the edit reaches ${c.testFilesReached} of the ${c.nxAffectedTestFiles} test files Nx's project graph selects, so per-file precision saves little test work, while every reached shard task is a separate executor process with its own runner start-up: ${ours?.tasksRan ?? '?'} of them against Nx's ${nxRow?.tasksRan ?? '?'} tasks.`
+        : `Nx's targets are project-grained: every project depending on the library reruns in full, although only ${count(c.testFilesReached, 'test file')} ${c.testFilesReached === 1 ? 'reaches' : 'reach'} the changed file; Shardwise's shard inputs are those files' import closures.`
+    }`;
+  });
+  const full = d.emptyCacheFullRun;
+  return `Reading:
+
+${lines.join('\n')}
+- The two Shardwise commands ran the same shard tasks: on Nx 23 both forms selected every shard of each affected project (task-level \`affected\` is Nx 24's), and the shards the edit does not reach came from the cache; "exact" held in every round.
+- Each shard task has a fixed cost (its own executor run and runner processes), visible in the empty-cache full runs: ${full.shardwise.tasksRan} shard tasks took ${(full.shardwise.wallMs / full.nxPlugins.wallMs).toFixed(1)}× the wall and ${(full.shardwise.cpuMs / full.nxPlugins.cpuMs).toFixed(1)}× the CPU of Nx's ${full.nxPlugins.tasksRan} targets. So the gain depends on how selective the import closures are and on the shard count: it is large when an edit reaches a few tests of many projects, and a loss when it reaches most tests of the projects that use the library, with ${Object.entries(
+    d.workspace.categories,
+  )
+    .map(([name, { shards }]) => `${shards} ${name}`)
+    .join(
+      ', ',
+    )} shard(s) per project on 2 cores. In the generated workspace most of a library's source files reach most of its users' tests (through the library's entry and folder indexes), so a \`third\`-like edit is the common case there; fewer shards per category were not measured here.`;
 }
 
 main().catch((error: unknown) => {
