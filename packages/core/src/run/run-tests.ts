@@ -84,6 +84,8 @@ export interface ExecutorContext {
   memoryPerWorkerMb: number | undefined;
   maxSlots: number;
   env: NodeJS.ProcessEnv;
+  /** Keep a slot's Vitest warm across batches (off under strict isolation). */
+  warmVitest: boolean;
 }
 
 export interface RunTestsResult {
@@ -307,6 +309,7 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     memoryPerWorkerMb: config.memoryPerWorkerMb,
     maxSlots: capacity.cap,
     env,
+    warmVitest: !config.strictIsolation,
   });
 
   const dependsOn = new Map(config.categories.map((c) => [c.name, c.dependsOn]));
@@ -361,6 +364,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   let outcome: Awaited<ReturnType<Scheduler['run']>>;
   try {
     outcome = await scheduler.run();
+    // Warm runners exit now, so that their CPU time is in this run's figures.
+    await executor.release?.();
   } finally {
     sampling = false;
     stopSampling();

@@ -70,6 +70,8 @@ export interface BatchExecutor {
   execute(batch: Batch): Promise<BatchOutcome>;
   /** Ends every running batch's processes; their `execute` promises then settle as cancelled. */
   cancelAll(): Promise<void>;
+  /** Ends idle runner processes kept warm between batches (called when the schedule is done). */
+  release?(): Promise<void>;
 }
 
 export interface SlotSource {
@@ -141,12 +143,14 @@ interface QueuedFile {
 const MAX_FILES_PER_BATCH = 40;
 const MAX_BATCH_TARGET_MS = 15_000;
 /**
- * What starting one runner process costs before its first test, measured on this project's
- * 2-core machine (BENCHMARKS.md): a batch should run at least three times that long, so start-up
- * stays under a quarter of the work. node:test starts a process per file anyway.
+ * What starting one batch costs before its first test, measured on this project's 2-core
+ * machine (BENCHMARKS.md): a batch should run at least three times that long, so start-up stays
+ * under a quarter of the work. Jest pays a process start per batch (~0.5 s of CPU), Vitest
+ * ~1.2 s for a cold process (a slot's warm Vitest skips it, but only while the slot stays on one
+ * project, so batches stay long); node:test starts a process per file anyway.
  */
 export const RUNNER_START_MS: Readonly<Record<RunnerKind, number>> = {
-  vitest: 1_200,
+  vitest: 300,
   jest: 500,
   node: 100,
   command: 500,
@@ -178,6 +182,10 @@ function failureMessageOf(result: FileRunResult): string {
     : `${failed.failure.message}\n${failed.failure.stack ?? ''}`;
 }
 
+function groupOf(file: WorkFile): string {
+  return `${file.projectRoot}\0${file.runner}\0${file.command ?? ''}`;
+}
+
 function compareQueued(a: QueuedFile, b: QueuedFile): number {
   if (a.file.previouslyFailed !== b.file.previouslyFailed) return a.file.previouslyFailed ? -1 : 1;
   if (a.file.firstClass !== b.file.firstClass) return a.file.firstClass ? -1 : 1;
@@ -201,6 +209,7 @@ export class Scheduler {
   private lastBusyChange: number;
   private interrupted = false;
   private wake: () => void = () => undefined;
+  private readonly lastGroupOfSlot = new Map<number, string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.breaker = new CircuitBreaker({
@@ -363,7 +372,23 @@ export class Scheduler {
       if (firstIndex === -1) return;
       const slotId = await this.takeSlot();
       if (slotId === undefined) return;
-      const batchFiles = this.takeBatch(firstIndex, permit === 'probe');
+      // A slot keeps to the project and runner it ran last while that group has work, so a
+      // runner that stays warm between batches (Vitest) is reused instead of restarted.
+      const last = this.lastGroupOfSlot.get(slotId);
+      const sameGroup =
+        last === undefined
+          ? -1
+          : this.queue.findIndex(
+              (q) =>
+                groupOf(q.file) === last &&
+                q.notBefore <= now &&
+                this.categoryReady(q.file.category),
+            );
+      const batchFiles = this.takeBatch(
+        sameGroup === -1 ? firstIndex : sameGroup,
+        permit === 'probe',
+      );
+      this.lastGroupOfSlot.set(slotId, groupOf(batchFiles[0]!.file));
       this.launch(slotId, batchFiles);
     }
   }

@@ -10,10 +10,14 @@ import Piscina from 'piscina';
 import type { ExecutorContext } from './run-tests';
 import type { Batch, BatchExecutor, BatchOutcome } from './scheduler';
 import type { SlotTask } from './slot-worker';
+import { WarmVitestPool } from './warm-vitest';
 
 export class SlotPool implements BatchExecutor {
   private readonly pool: Piscina<SlotTask, BatchOutcome>;
   private readonly running = new Map<number, { port: MessagePort; done: Promise<BatchOutcome> }>();
+  private readonly warm: WarmVitestPool | undefined;
+  private readonly cancelWarm = new AbortController();
+  private readonly warmRuns = new Set<Promise<BatchOutcome>>();
 
   constructor(private readonly context: ExecutorContext) {
     const filename = join(__dirname, 'slot-worker.js');
@@ -27,10 +31,18 @@ export class SlotPool implements BatchExecutor {
       // Threads only drive child processes and parse their output.
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
+    this.warm = context.warmVitest
+      ? new WarmVitestPool({
+          workspaceRoot: context.workspaceRoot,
+          passThrough: context.passThrough,
+          updateSnapshots: context.updateSnapshots,
+          env: this.baseEnv(),
+          guardScript: join(__dirname, 'child-guard.js'),
+        })
+      : undefined;
   }
 
-  execute(batch: Batch): Promise<BatchOutcome> {
-    const { port1, port2 } = new MessageChannel();
+  private baseEnv(): Record<string, string> {
     const { context } = this;
     const nodeOptions = [
       context.env['NODE_OPTIONS'] ?? '',
@@ -40,23 +52,37 @@ export class SlotPool implements BatchExecutor {
     ]
       .filter(Boolean)
       .join(' ');
-    const env: Record<string, string> = {
-      SHARDWISE_WORKER_ID: String(batch.slotId),
+    return {
       SHARDWISE_RUN_ID: context.runId,
       FORCE_COLOR: '0',
       ...(nodeOptions === '' ? {} : { NODE_OPTIONS: nodeOptions }),
     };
+  }
+
+  execute(batch: Batch): Promise<BatchOutcome> {
+    const { context } = this;
+    const env: Record<string, string> = {
+      ...this.baseEnv(),
+      SHARDWISE_WORKER_ID: String(batch.slotId),
+    };
+    const input = {
+      workspaceRoot: context.workspaceRoot,
+      projectRoot: batch.projectRoot,
+      files: batch.files.map((f) => f.path),
+      outputDir: join(context.scratchDir, `batch-${batch.id}`),
+      passThrough: [...context.passThrough],
+      updateSnapshots: context.updateSnapshots,
+      command: batch.command,
+    };
+    if (batch.runner === 'vitest' && this.warm !== undefined) {
+      const done = this.warm.run(batch.slotId, input, env, batch.timeoutMs, this.cancelWarm.signal);
+      this.warmRuns.add(done);
+      return done.finally(() => this.warmRuns.delete(done));
+    }
+    const { port1, port2 } = new MessageChannel();
     const task: SlotTask = {
       runner: batch.runner,
-      input: {
-        workspaceRoot: context.workspaceRoot,
-        projectRoot: batch.projectRoot,
-        files: batch.files.map((f) => f.path),
-        outputDir: join(context.scratchDir, `batch-${batch.id}`),
-        passThrough: [...context.passThrough],
-        updateSnapshots: context.updateSnapshots,
-        command: batch.command,
-      },
+      input,
       env,
       timeoutMs: batch.timeoutMs,
       orchestratorPid: process.pid,
@@ -73,11 +99,17 @@ export class SlotPool implements BatchExecutor {
   async cancelAll(): Promise<void> {
     const running = [...this.running.values()];
     for (const { port } of running) port.postMessage('cancel');
-    await Promise.allSettled(running.map((r) => r.done));
+    this.cancelWarm.abort();
+    await Promise.allSettled([...running.map((r) => r.done), ...this.warmRuns]);
+  }
+
+  async release(): Promise<void> {
+    await this.warm?.stopAll();
   }
 
   async close(): Promise<void> {
     await this.cancelAll();
+    await this.warm?.stopAll();
     await this.pool.destroy();
   }
 }

@@ -10,7 +10,8 @@ import { childModulePath } from './child-modules';
 import { collectResultLines } from './result-lines';
 import type { BatchInput, RunnerAdapter, RunnerInvocation } from './types';
 
-const RESULTS_FILE = 'vitest-results.jsonl';
+export const VITEST_RESULTS_FILE = 'vitest-results.jsonl';
+const RESULTS_FILE = VITEST_RESULTS_FILE;
 
 /** The project's installed `vitest/node` entry (ESM), found by Node resolution upward. */
 export function resolveProjectVitest(projectRoot: string): string {
@@ -47,3 +48,27 @@ export const vitestAdapter: RunnerAdapter = {
     return collectResultLines(input, join(input.outputDir, RESULTS_FILE));
   },
 };
+
+/**
+ * A warm Vitest for one slot and project: the same driver in serve mode, fed batches on stdin
+ * (see child/vitest-driver.ts). It keeps Vite's server and transforms across batches.
+ */
+export function vitestServeInvocation(
+  workspaceRoot: string,
+  projectRoot: string,
+  passThrough: readonly string[],
+  updateSnapshots: boolean,
+): RunnerInvocation {
+  const cwd = join(workspaceRoot, projectRoot);
+  return {
+    command: process.execPath,
+    args: [childModulePath('vitest-driver'), '--', ...passThrough],
+    cwd,
+    env: {
+      SHARDWISE_VITEST_ENTRY: resolveProjectVitest(cwd),
+      SHARDWISE_VITEST_SERVE: '1',
+      SHARDWISE_UPDATE_SNAPSHOTS: updateSnapshots ? '1' : '0',
+    },
+    shell: false,
+  };
+}

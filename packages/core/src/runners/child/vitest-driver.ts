@@ -8,8 +8,14 @@
  * specification per given file, so exactly those files run (the CLI's filters would match
  * substrings), on one worker, and appends one result line per finished test module. It always
  * exits, even when tests leave handles open. Node built-ins only at run time.
+ *
+ * With SHARDWISE_VITEST_SERVE=1 it stays warm instead: it reads one batch per line on stdin
+ * (`{"files":[…],"resultsFile":"…"}`), runs it on the same Vitest instance (so Vite's server and
+ * transforms are shared across batches), and answers each with a line
+ * `@@shardwise-batch-done <exit code>` on stdout; it exits when stdin closes.
  */
 import { appendFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { ResultLine } from '../result-lines';
 import type { TestCaseResult, TestFailure, TestStatus } from '../types';
@@ -137,11 +143,10 @@ function specificationsFor(vitest: Vitest, files: readonly string[]): unknown[] 
   });
 }
 
-async function runBatch(): Promise<number> {
-  const separator = process.argv.indexOf('--', 2);
-  const files = process.argv.slice(2, separator === -1 ? undefined : separator);
-  const passThrough = separator === -1 ? [] : process.argv.slice(separator + 1);
-  const resultsFile = requiredEnv('SHARDWISE_RESULTS_FILE');
+async function startVitest(
+  passThrough: readonly string[],
+  resultsFile: () => string,
+): Promise<{ api: VitestNodeApi; vitest: Vitest }> {
   const api: unknown = await import(pathToFileURL(requiredEnv('SHARDWISE_VITEST_ENTRY')).href);
   if (!isVitestNodeApi(api)) throw new Error('vitest/node has no createVitest/parseCLI');
 
@@ -162,7 +167,7 @@ async function runBatch(): Promise<number> {
 
   const reporter: VitestReporter = {
     onTestModuleEnd(testModule) {
-      appendFileSync(resultsFile, `${JSON.stringify(toResultLine(testModule))}\n`);
+      appendFileSync(resultsFile(), `${JSON.stringify(toResultLine(testModule))}\n`);
     },
   };
   const vitest = await api.createVitest('test', {
@@ -175,26 +180,66 @@ async function runBatch(): Promise<number> {
     fileParallelism: false,
     ...(process.env['SHARDWISE_UPDATE_SNAPSHOTS'] === '1' ? { update: true } : {}),
   });
+  return { api, vitest };
+}
+
+async function runFiles(vitest: Vitest, files: readonly string[]): Promise<number> {
+  const run = await vitest.runTestSpecifications(specificationsFor(vitest, files), false);
+  for (const error of run.unhandledErrors) {
+    process.stderr.write(`shardwise: unhandled error: ${failureOf([error])?.stack ?? ''}\n`);
+  }
+  const failed = run.unhandledErrors.length > 0 || run.testModules.some((m) => !m.ok());
+  return failed ? 1 : 0;
+}
+
+async function closeVitest(vitest: Vitest): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    vitest.close(),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+function passThroughArgs(): string[] {
+  const separator = process.argv.indexOf('--', 2);
+  return separator === -1 ? [] : process.argv.slice(separator + 1);
+}
+
+async function runBatch(): Promise<number> {
+  const separator = process.argv.indexOf('--', 2);
+  const files = process.argv.slice(2, separator === -1 ? undefined : separator);
+  const resultsFile = requiredEnv('SHARDWISE_RESULTS_FILE');
+  const { vitest } = await startVitest(passThroughArgs(), () => resultsFile);
   try {
-    const run = await vitest.runTestSpecifications(specificationsFor(vitest, files), false);
-    for (const error of run.unhandledErrors) {
-      process.stderr.write(`shardwise: unhandled error: ${failureOf([error])?.stack ?? ''}\n`);
-    }
-    const failed = run.unhandledErrors.length > 0 || run.testModules.some((m) => !m.ok());
-    return failed ? 1 : 0;
+    return await runFiles(vitest, files);
   } finally {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      vitest.close(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
-      }),
-    ]);
-    clearTimeout(timer);
+    await closeVitest(vitest);
   }
 }
 
-runBatch().then(
+/** Warm mode: batches arrive on stdin, one JSON line each, and run on one Vitest instance. */
+async function serve(): Promise<number> {
+  let resultsFile = '';
+  const { vitest } = await startVitest(passThroughArgs(), () => resultsFile);
+  try {
+    for await (const line of createInterface({ input: process.stdin })) {
+      if (line.trim() === '') continue;
+      const request = record(JSON.parse(line) as unknown);
+      const files = Array.isArray(request['files']) ? request['files'].map(String) : [];
+      resultsFile = String(request['resultsFile']);
+      const code = await runFiles(vitest, files);
+      process.stdout.write(`@@shardwise-batch-done ${code}\n`);
+    }
+    return 0;
+  } finally {
+    await closeVitest(vitest);
+  }
+}
+
+(process.env['SHARDWISE_VITEST_SERVE'] === '1' ? serve() : runBatch()).then(
   (exitCode) => process.exit(exitCode),
   (error: unknown) => {
     process.stderr.write(
