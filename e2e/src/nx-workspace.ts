@@ -8,17 +8,10 @@
  * Workspaces live under the repository's ignored `tmp/e2e/`. Clones (CI agents) are `git clone`s
  * that share the first workspace's installed packages through hard links, so they cost seconds.
  */
+import { packWorkspacePackages } from '../../tools/src/pack-packages';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { repoRoot } from './packed';
@@ -470,32 +463,11 @@ let packed: { core: string; nx: string } | undefined;
  */
 export function packCoreAndNx(): { core: string; nx: string } {
   if (packed !== undefined) return packed;
-  for (const built of ['packages/core/dist/index.js', 'packages/nx/dist/index.js']) {
-    if (!existsSync(join(repoRoot, built))) {
-      throw new Error(`${built} is missing: run \`npx tsc -b packages/core packages/nx\` first`);
-    }
-  }
-  const packDir = mkdtempSync(join(tmpdir(), 'shardwise-pack-nx-'));
-  execFileSync(
-    'npm',
-    [
-      'pack',
-      '--workspace',
-      '@shardwise/core',
-      '--workspace',
-      '@shardwise/nx',
-      '--pack-destination',
-      packDir,
-    ],
-    // npm lists every packed file on stderr: keep it for a failure only.
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const find = (prefix: string): string => {
-    const file = readdirSync(packDir).find((f) => f.startsWith(prefix) && f.endsWith('.tgz'));
-    if (file === undefined) throw new Error(`npm pack wrote no ${prefix}*.tgz`);
-    return join(packDir, file);
-  };
-  packed = { core: find('shardwise-core-'), nx: find('shardwise-nx-') };
+  const tarballs = packWorkspacePackages(mkdtempSync(join(tmpdir(), 'shardwise-pack-nx-')), [
+    '@shardwise/core',
+    '@shardwise/nx',
+  ]);
+  packed = { core: tarballs.get('@shardwise/core')!, nx: tarballs.get('@shardwise/nx')! };
   return packed;
 }
 

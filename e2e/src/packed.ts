@@ -6,7 +6,8 @@
  * own node_modules.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { packWorkspacePackages } from '../../tools/src/pack-packages';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,16 +17,9 @@ let tarballs: Map<string, string> | undefined;
 
 /** Tarballs of the packages, by package name (packed once per test process). */
 export function packPackages(): Map<string, string> {
-  if (tarballs !== undefined) return tarballs;
-  const packDir = mkdtempSync(join(tmpdir(), 'shardwise-pack-'));
-  execFileSync('npm', ['pack', '--workspace', '@shardwise/core', '--pack-destination', packDir], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  tarballs = new Map();
-  for (const file of readdirSync(packDir)) {
-    if (file.startsWith('shardwise-core-')) tarballs.set('@shardwise/core', join(packDir, file));
-  }
+  tarballs ??= packWorkspacePackages(mkdtempSync(join(tmpdir(), 'shardwise-pack-')), [
+    '@shardwise/core',
+  ]);
   return tarballs;
 }
 

@@ -15,16 +15,10 @@
  * tests). Commands alternate order between rounds. `--render-only` rewrites the section from the
  * last results file.
  */
+import { packWorkspacePackages } from './pack-packages';
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  appendFileSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   closeParsePool,
@@ -298,27 +292,12 @@ function summarizeRun(side: Side, run: NxRun, workspace: string): RoundResult {
 }
 
 function packTarballs(workspace: string): { core: string; nx: string } {
-  const vendor = join(workspace, 'vendor');
-  mkdirSync(vendor, { recursive: true });
-  execFileSync(
-    'npm',
-    [
-      'pack',
-      '--workspace',
-      '@shardwise/core',
-      '--workspace',
-      '@shardwise/nx',
-      '--pack-destination',
-      vendor,
-    ],
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const find = (prefix: string): string => {
-    const file = readdirSync(vendor).find((f) => f.startsWith(prefix) && f.endsWith('.tgz'));
-    if (file === undefined) throw new Error(`npm pack wrote no ${prefix}*.tgz`);
-    return `vendor/${file}`;
-  };
-  return { core: find('shardwise-core-'), nx: find('shardwise-nx-') };
+  const tarballs = packWorkspacePackages(join(workspace, 'vendor'), [
+    '@shardwise/core',
+    '@shardwise/nx',
+  ]);
+  const relativeTo = (name: string) => `vendor/${basename(tarballs.get(name)!)}`;
+  return { core: relativeTo('@shardwise/core'), nx: relativeTo('@shardwise/nx') };
 }
 
 /** Generates the workspace twice: the second time with the cost scale fitted to the target. */
