@@ -16,7 +16,7 @@
  * last results file.
  */
 import { packWorkspacePackages } from './pack-packages';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,7 @@ import {
 import { generateWorkspace, type CustomSize, type GenerateSummary } from './generate-workspace';
 import {
   machineLine,
+  measureNode,
   median,
   repoRoot,
   writeBenchmarkSection,
@@ -91,11 +92,7 @@ const COMMANDS: NxCommand[] = [
   },
 ];
 
-interface NxRun extends ProcessMeasurement {
-  stdout: string;
-  /** stdout and stderr in arrival order. */
-  output: string;
-}
+type NxRun = ProcessMeasurement;
 
 type TaskStatus = 'ran' | 'cache';
 
@@ -136,52 +133,14 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/**
- * Like bench-support's measureNode (the same measure-child wrapper, so CPU is the process tree's
- * as the wrapper sees it), but keeps stdout: Nx prints its task statuses there.
- */
-function measureNx(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  const wrapper = join(__dirname, 'measure-child.js');
-  return new Promise<NxRun>((resolvePromise, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [wrapper, script, ...args], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let output = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const marker = stderr.lastIndexOf('@@measure ');
-      if (marker === -1) {
-        reject(new Error(`no measurement from nx ${args.join(' ')}: ${output.slice(-3000)}`));
-        return;
-      }
-      const usage = JSON.parse(stderr.slice(marker + 10).split('\n')[0] ?? '{}') as {
-        cpuMs: number;
-        peakRssMb: number;
-      };
-      resolvePromise({
-        wallMs,
-        cpuMs: usage.cpuMs,
-        peakRssMb: usage.peakRssMb,
-        exitCode: code ?? 1,
-        stdout,
-        output,
-      });
-    });
-  });
+/** Nx prints its task statuses on stdout, which measureNode keeps. */
+function measureNx(
+  script: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<NxRun> {
+  return measureNode(script, args, cwd, env);
 }
 
 /**

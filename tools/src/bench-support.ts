@@ -12,11 +12,15 @@ export interface ProcessMeasurement {
   cpuMs: number;
   peakRssMb: number;
   exitCode: number;
+  stdout: string;
+  /** stdout and stderr in arrival order. */
+  output: string;
 }
 
 /**
  * Runs `node <script> <args>` through a small wrapper that reports the child's own resource
- * usage when it exits, so CPU time and peak memory are the child's, not the harness's.
+ * usage when it exits, so CPU time and peak memory are the child's, not the harness's. The
+ * child's output is kept for callers that read it (Nx prints its task statuses on stdout).
  */
 export function measureNode(
   script: string,
@@ -30,16 +34,27 @@ export function measureNode(
     const child = spawn(process.execPath, [wrapper, script, ...args], {
       cwd,
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      output += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       const marker = stderr.lastIndexOf('@@measure ');
       if (marker === -1) {
-        reject(new Error(`no measurement from ${script}: ${stderr.slice(-2000)}`));
+        reject(
+          new Error(`no measurement from ${script} ${args.join(' ')}: ${output.slice(-3000)}`),
+        );
         return;
       }
       const usage = JSON.parse(stderr.slice(marker + 10).split('\n')[0] ?? '{}') as {
@@ -51,6 +66,8 @@ export function measureNode(
         cpuMs: usage.cpuMs,
         peakRssMb: usage.peakRssMb,
         exitCode: code ?? 1,
+        stdout,
+        output,
       });
     });
   });
