@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { extractImports } from './parse-imports';
+import {
+  extractImports,
+  extractImportsFromModuleRecord,
+  extractImportsWithFullWalk,
+} from './parse-imports';
 
 describe('extractImports', () => {
   it('finds every kind of module reference in TypeScript', () => {
@@ -74,5 +78,53 @@ describe('extractImports', () => {
     expect(() => extractImports('import { from ;', 'broken.ts')).toThrow(
       /Expected|Unexpected|expected/,
     );
+  });
+});
+
+describe('the module-record fast path', () => {
+  const fastCases: Record<string, string> = {
+    'declarations.ts': `
+      import { a } from './a';
+      import type { B } from './b-types';
+      import { type C, d } from './c';
+      import * as e from "./e.js";
+      import './side-effect';
+      import json from './data.json' with { type: 'json' };
+      export * from './re-export';
+      export * as ns from './ns';
+      export { f } from './named-re-export';
+      export type { G } from './type-re-export';
+      export const local = 1;
+      async function load() { return [await import('./lazy'), await import(\`./tpl\`)]; }
+    `,
+    'non-literal.js': `const n = 'x'; export const p = import(n); export const q = import(\`./\${n}\`); import('./ok');`,
+    'component.tsx': `import React from 'react'; export const A = () => <div />;`,
+    'module.mjs': `import { x } from './x.mjs'; export default x;`,
+  };
+
+  it.each(Object.entries(fastCases))(
+    '%s: takes the fast path and agrees with the full walk',
+    (file, source) => {
+      const fast = extractImportsFromModuleRecord(source, file);
+      expect(fast).toBeDefined();
+      expect(extractImports(source, file)).toEqual(extractImportsWithFullWalk(source, file));
+    },
+  );
+
+  it('leaves to the full walk what only an AST shows', () => {
+    for (const source of [
+      `import x = require('./x');`,
+      `jest.mock('./m');`,
+      `import { vi } from 'vitest'; vi.mock('./m');`,
+      `type T = import('./types').T;`,
+      `type T = import /* why */ ('./types').T;`,
+      `export const p = import('./a\\u0062');`,
+      `import { from './broken';`,
+    ]) {
+      expect(extractImportsFromModuleRecord(source, 'file.ts'), source).toBeUndefined();
+    }
+    expect(extractImports(`type T = import('./types').T;`, 'file.ts').imports).toEqual([
+      { specifier: './types', kind: 'static' },
+    ]);
   });
 });
