@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { coverageDataSchema, type CoverageData } from '../test-coverage/file-artifacts';
 import { reportTestSchema, type ReportTest } from '../report/report-schema';
 import { writeFileAtomic } from '../util/atomic-write';
 import { hashParts } from '../util/hash';
@@ -21,11 +22,32 @@ const entrySchema = z.strictObject({
   recordedAt: z.number(),
   durationMs: z.number().nonnegative(),
   tests: z.array(reportTestSchema),
+  /** The test file's own coverage (workspace-relative sources), when the run collected it. */
+  coverage: coverageDataSchema.optional(),
 });
 export type CachedResult = z.infer<typeof entrySchema>;
 
-export function resultCacheKey(closureHash: string, passThrough: readonly string[]): string {
-  return hashParts(['result-v1', closureHash, ...passThrough]);
+export interface ResultKeyOptions {
+  /** A coverage run: its passes carry coverage, so they are kept apart from plain passes. */
+  coverage?: boolean;
+}
+
+export function resultCacheKey(
+  closureHash: string,
+  passThrough: readonly string[],
+  options: ResultKeyOptions = {},
+): string {
+  // '--' keeps a pass-through argument "coverage" from meaning the coverage mode.
+  const mode = options.coverage === true ? ['coverage'] : [];
+  return hashParts(['result-v1', closureHash, ...mode, '--', ...passThrough]);
+}
+
+export interface ResultCacheStats {
+  entries: number;
+  bytes: number;
+  /** When the oldest and newest entries were written (ms since the epoch). */
+  oldestMs: number | undefined;
+  newestMs: number | undefined;
 }
 
 export class ResultCache {
@@ -66,7 +88,13 @@ export class ResultCache {
   }
 
   /** Records a pass. Callers must only call this for a file whose every test passed or skipped. */
-  putPass(key: string, path: string, durationMs: number, tests: ReportTest[]): void {
+  putPass(
+    key: string,
+    path: string,
+    durationMs: number,
+    tests: ReportTest[],
+    coverage?: CoverageData,
+  ): void {
     const entry: CachedResult = {
       version: 1,
       key,
@@ -74,6 +102,7 @@ export class ResultCache {
       recordedAt: this.now(),
       durationMs,
       tests,
+      ...(coverage === undefined ? {} : { coverage }),
     };
     writeFileAtomic(this.fileOf(key), JSON.stringify(entry));
   }
@@ -83,22 +112,39 @@ export class ResultCache {
     mkdirSync(this.dir, { recursive: true });
   }
 
-  stats(): { entries: number; bytes: number } {
+  /** Entries on disk (expired ones included until a read removes them), bytes, oldest write. */
+  stats(): ResultCacheStats {
     let entries = 0;
     let bytes = 0;
+    let oldestMs: number | undefined;
+    let newestMs: number | undefined;
     let shards: string[];
     try {
       shards = readdirSync(this.dir);
     } catch {
-      return { entries, bytes };
+      return { entries, bytes, oldestMs, newestMs };
     }
     for (const shard of shards) {
-      for (const file of readdirSync(join(this.dir, shard))) {
+      let files: string[];
+      try {
+        files = readdirSync(join(this.dir, shard));
+      } catch {
+        continue; // A stray file, or removed meanwhile by another run.
+      }
+      for (const file of files) {
         if (!file.endsWith('.json')) continue;
+        let stat;
+        try {
+          stat = statSync(join(this.dir, shard, file));
+        } catch {
+          continue;
+        }
         entries++;
-        bytes += statSync(join(this.dir, shard, file)).size;
+        bytes += stat.size;
+        oldestMs = Math.min(oldestMs ?? Infinity, stat.mtimeMs);
+        newestMs = Math.max(newestMs ?? -Infinity, stat.mtimeMs);
       }
     }
-    return { entries, bytes };
+    return { entries, bytes, oldestMs, newestMs };
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * A run's coverage: what each test file contributes (its fresh coverage when it ran, its stored
+ * coverage when the result cache served it) and the merged report in the run's report folder.
+ * Because both come from the same per-file coverage, a warm run's report equals a cold run's.
+ */
+import { join } from 'node:path';
+import type { RunnerKind } from '../run/scheduler';
+import {
+  absolutizeCoverage,
+  relativizeCoverage,
+  type CoverageData,
+  type FileArtifact,
+} from './file-artifacts';
+import { mergeCoverage, type MergedCoverage } from './merge-coverage';
+
+/** Runners whose own provider Shardwise drives per test file. node:test and commands: none. */
+export function collectsCoverage(runner: RunnerKind): boolean {
+  return runner === 'jest' || runner === 'vitest';
+}
+
+export class RunCoverage {
+  private readonly inputs: CoverageData[] = [];
+  private readonly unsupported = new Set<string>();
+
+  constructor(private readonly workspaceRoot: string) {}
+
+  /** A cached pass's stored coverage (workspace-relative sources). */
+  addStored(coverage: CoverageData): void {
+    this.inputs.push(absolutizeCoverage(coverage, this.workspaceRoot));
+  }
+
+  /** A file that ran: its artifact's coverage, if the child wrote one. */
+  addFresh(artifact: FileArtifact | undefined): void {
+    if (artifact?.coverage !== undefined) this.inputs.push(artifact.coverage);
+  }
+
+  /** A selected file whose runner collects no coverage (reported once in the summary). */
+  addUnsupported(runner: string): void {
+    this.unsupported.add(runner);
+  }
+
+  get unsupportedRunners(): string[] {
+    return [...this.unsupported].sort();
+  }
+
+  /** The form stored with a pass in the result cache. */
+  toStored(coverage: CoverageData): CoverageData {
+    return relativizeCoverage(coverage, this.workspaceRoot);
+  }
+
+  /** Writes `<reportRunDir>/coverage/` (lcov, json-summary, json, text-summary). */
+  write(reportRunDir: string): MergedCoverage {
+    return mergeCoverage(this.inputs, join(reportRunDir, 'coverage'));
+  }
+}
