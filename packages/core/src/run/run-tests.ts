@@ -17,6 +17,7 @@ import { buildReport, type CachedFileEntry } from '../report/build-report';
 import type { ReportTest, RunReport } from '../report/report-schema';
 import { writeRunReport, type WrittenReport } from '../report/write-report';
 import { relativeTo } from '../util/paths';
+import { claimScratchDir } from '../util/scratch-dirs';
 import { computePoolCapacity } from './resources/pool-capacity';
 import { PoolSizer } from './resources/pool-sizer';
 import { createSystemSampler, type ResourceSampler } from './resources/resource-sampler';
@@ -299,7 +300,8 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     acquire: () => slotTable!.acquire(runId, { timeoutMs: 24 * 3_600_000 }),
     release: (id) => slotTable!.release(id),
   };
-  const scratchDir = join(cacheDir, 'tmp', runId);
+  // Claimed with this pid; the next run removes it should this one be killed outright.
+  const scratchDir = claimScratchDir(join(cacheDir, 'tmp'), runId);
   const executor = options.createExecutor({
     workspaceRoot,
     runId,
