@@ -87,6 +87,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-cache', 'Run every file; read and write no result')
     .option('-u, --update-snapshots', "Run the runners' snapshot update; bypasses every cache")
     .option('--json', 'Print the JSON report on stdout')
+    .option(
+      '--coverage',
+      "Coverage with each runner's own provider, merged into <report>/coverage (cached files too)",
+    )
     .option('--verbose', 'A line per file as it finishes')
     .action((options: Record<string, unknown>) => {
       action = runRun({ ...toCommonOptions(options), ...parseRunFlags(options), argv });

@@ -5,6 +5,7 @@ import { OPTIMIZATION_LEVELS, type OptimizationLevel } from '../config/schema';
 import { UsageError } from '../errors';
 import { exitCodeOf } from '../report/build-report';
 import { formatRunSummary } from '../report/terminal-summary';
+import { formatEverydayNotes } from '../test-coverage/everyday-notes';
 import { runTests, type RunFlags, type RunSelection } from '../run/run-tests';
 import type { SchedulerEvent } from '../run/scheduler';
 import { SlotPool } from '../run/slot-pool';
@@ -87,6 +88,7 @@ export function parseRunFlags(
       noCache: options['cache'] === false,
       clearCache: options['clearCache'] === true,
       updateSnapshots: options['updateSnapshots'] === true,
+      coverage: options['coverage'] === true,
       passThrough,
       reportDir: typeof options['reportDir'] === 'string' ? options['reportDir'] : undefined,
       cacheDir: typeof options['cacheDir'] === 'string' ? options['cacheDir'] : undefined,
@@ -139,7 +141,7 @@ export async function runRun(
   process.on('SIGTERM', onSignal);
   let pool: SlotPool | undefined;
   try {
-    const { report, written } = await runTests({
+    const result = await runTests({
       workspaceRoot: options.cwd,
       config,
       plan,
@@ -154,7 +156,10 @@ export async function runRun(
       },
       log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
     });
+    const { report, written } = result;
     process.stderr.write(`\n${formatRunSummary(report, written.dir)}\n`);
+    for (const line of formatEverydayNotes(result, options.flags))
+      process.stderr.write(`${line}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (exitSignal !== undefined) return exitSignal === 'SIGINT' ? 130 : 143;
     return exitCodeOf(report);

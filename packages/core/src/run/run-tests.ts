@@ -12,6 +12,10 @@ import type { OptimizationLevel, ShardwiseConfig } from '../config/schema';
 import { compileGlobs } from '../discovery/categorize';
 import { ConfigError, UsageError } from '../errors';
 import { resultCacheKey, ResultCache } from '../cache/result-cache';
+import { RunLog } from '../cache/run-log';
+import { readFileArtifacts, type FileArtifact } from '../test-coverage/file-artifacts';
+import type { MergedCoverage } from '../test-coverage/merge-coverage';
+import { collectsCoverage, RunCoverage } from '../test-coverage/run-coverage';
 import { TimingHistory } from '../cache/timing-history';
 import { buildReport, type CachedFileEntry } from '../report/build-report';
 import type { ReportTest, RunReport } from '../report/report-schema';
@@ -52,6 +56,8 @@ export interface RunFlags {
   noCache?: boolean | undefined;
   clearCache?: boolean | undefined;
   updateSnapshots?: boolean | undefined;
+  /** Collect coverage per test file and merge it into `<report>/coverage/` (cached files too). */
+  coverage?: boolean | undefined;
   passThrough?: readonly string[] | undefined;
   reportDir?: string | undefined;
   cacheDir?: string | undefined;
@@ -82,6 +88,9 @@ export interface ExecutorContext {
   scratchDir: string;
   passThrough: readonly string[];
   updateSnapshots: boolean;
+  coverage: boolean;
+  /** Absolute folder where children write per-test-file artifacts (coverage, snapshots). */
+  artifactsDir: string;
   memoryPerWorkerMb: number | undefined;
   maxSlots: number;
   env: NodeJS.ProcessEnv;
@@ -92,6 +101,12 @@ export interface ExecutorContext {
 export interface RunTestsResult {
   report: RunReport;
   written: WrittenReport;
+  /** The merged coverage report (coverage runs only). */
+  coverage?: MergedCoverage | undefined;
+  /** Runners among the selected files that collect no coverage (node:test, commands). */
+  coverageUnsupported?: string[];
+  /** Test files with snapshots their runner reports as obsolete. */
+  obsoleteSnapshots: Array<{ path: string; keys: string[] }>;
 }
 
 const DEFAULT_FILE_TIMEOUT_MS = 10 * 60_000;
@@ -227,10 +242,21 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
 
   const cached: CachedFileEntry[] = [];
   const work: WorkFile[] = [];
+  const coverage = flags.coverage === true;
+  const runCoverage = coverage ? new RunCoverage(workspaceRoot) : undefined;
   for (const file of selected) {
-    const key = resultCacheKey(file.closureHash, passThrough);
+    const key = resultCacheKey(file.closureHash, passThrough, { coverage });
+    const fileRunner = runnerOf(file.project, file.category, config).runner;
+    if (runCoverage !== undefined && !collectsCoverage(fileRunner))
+      runCoverage.addUnsupported(fileRunner);
     const hit = useCache ? resultCache.get(key) : undefined;
-    if (hit !== undefined && hit.path === file.path) {
+    // A coverage run takes a pass from the cache only with the coverage it needs.
+    const usable =
+      hit !== undefined &&
+      hit.path === file.path &&
+      (!coverage || hit.coverage !== undefined || !collectsCoverage(fileRunner));
+    if (hit !== undefined && usable) {
+      if (hit.coverage !== undefined) runCoverage?.addStored(hit.coverage);
       cached.push({
         path: file.path,
         project: file.project.name,
@@ -302,12 +328,15 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   };
   // Claimed with this pid; the next run removes it should this one be killed outright.
   const scratchDir = claimScratchDir(join(cacheDir, 'tmp'), runId);
+  const artifactsDir = join(scratchDir, 'artifacts');
   const executor = options.createExecutor({
     workspaceRoot,
     runId,
     scratchDir,
     passThrough,
     updateSnapshots: flags.updateSnapshots ?? false,
+    coverage,
+    artifactsDir,
     memoryPerWorkerMb: config.memoryPerWorkerMb,
     maxSlots: capacity.cap,
     env,
@@ -364,10 +393,12 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
   })();
 
   let outcome: Awaited<ReturnType<Scheduler['run']>>;
+  let artifacts: Map<string, FileArtifact>;
   try {
     outcome = await scheduler.run();
     // Warm runners exit now, so that their CPU time is in this run's figures.
     await executor.release?.();
+    artifacts = readFileArtifacts(artifactsDir, workspaceRoot, log);
   } finally {
     sampling = false;
     stopSampling();
@@ -384,15 +415,35 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       o.status === 'flaky' ||
       (o.status === 'skipped' && o.tests.length > 0)
     ) {
-      if (!flags.updateSnapshots && !flags.noCache)
+      const fileCoverage = artifacts.get(o.file.path)?.coverage;
+      // A coverage run never records a pass without the file's coverage (a kill can separate
+      // the result line from the artifact); a run without coverage records none.
+      const missingCoverage =
+        coverage && collectsCoverage(o.file.runner) && fileCoverage === undefined;
+      if (!flags.updateSnapshots && !flags.noCache && !missingCoverage)
         resultCache.putPass(
-          resultCacheKey(o.file.closureHash, passThrough),
+          resultCacheKey(o.file.closureHash, passThrough, { coverage }),
           o.file.path,
           o.durationMs,
           o.tests,
+          coverage && fileCoverage !== undefined
+            ? (runCoverage?.toStored(fileCoverage) ?? undefined)
+            : undefined,
         );
     }
   }
+  for (const o of outcome.outcomes) runCoverage?.addFresh(artifacts.get(o.file.path));
+  new RunLog(cacheDir).append({
+    at: Date.now(),
+    runId,
+    selected: selected.length,
+    cached: cached.length,
+    cacheUsed: useCache,
+  });
+  const obsoleteSnapshots = [...artifacts]
+    .filter(([, artifact]) => (artifact.snapshots?.obsolete ?? 0) > 0)
+    .map(([path, artifact]) => ({ path, keys: artifact.snapshots?.obsoleteKeys ?? [] }))
+    .sort((a, b) => a.path.localeCompare(b.path));
   history.record(
     outcome.outcomes
       .filter((o) => o.status !== 'notRun')
@@ -421,7 +472,14 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       .map((o) => [o.file.path, o.failedAttempts]),
   );
   const written = writeRunReport(reportDir, report, failedAttempts);
-  return { report, written };
+  const mergedCoverage = runCoverage?.write(written.dir);
+  return {
+    report,
+    written,
+    coverage: mergedCoverage,
+    coverageUnsupported: runCoverage?.unsupportedRunners,
+    obsoleteSnapshots,
+  };
 }
 
 function clamp01(value: number): number {

@@ -36,6 +36,9 @@ export class SlotPool implements BatchExecutor {
           workspaceRoot: context.workspaceRoot,
           passThrough: context.passThrough,
           updateSnapshots: context.updateSnapshots,
+          coverage: context.coverage,
+          artifactsDir: context.artifactsDir,
+          scratchDir: context.scratchDir,
           env: this.baseEnv(),
           guardScript: join(__dirname, 'child-guard.js'),
         })
@@ -72,6 +75,8 @@ export class SlotPool implements BatchExecutor {
       outputDir: join(context.scratchDir, `batch-${batch.id}`),
       passThrough: [...context.passThrough],
       updateSnapshots: context.updateSnapshots,
+      coverage: context.coverage,
+      artifactsDir: context.artifactsDir,
       command: batch.command,
     };
     if (batch.runner === 'vitest' && this.warm !== undefined) {

@@ -42,6 +42,11 @@ export interface WarmVitestOptions {
   workspaceRoot: string;
   passThrough: readonly string[];
   updateSnapshots: boolean;
+  /** Collect per-file coverage (see child/vitest-driver.ts). */
+  coverage?: boolean;
+  /** Run-level folder for per-file artifacts, and for each warm Vitest's coverage scratch. */
+  artifactsDir?: string;
+  scratchDir?: string;
   env: Record<string, string>;
   /** The parent-death guard to start Vitest behind; undefined starts it directly (tests). */
   guardScript: string | undefined;
@@ -49,6 +54,7 @@ export interface WarmVitestOptions {
 
 export class WarmVitestPool {
   private readonly bySlot = new Map<number, WarmProcess>();
+  private started = 0;
 
   constructor(private readonly options: WarmVitestOptions) {}
 
@@ -58,6 +64,11 @@ export class WarmVitestPool {
       projectRoot,
       this.options.passThrough,
       this.options.updateSnapshots,
+      {
+        enabled: this.options.coverage === true,
+        // Its own folder: Vitest empties its coverage folder when it starts.
+        scratch: join(this.options.scratchDir ?? '', `vitest-coverage-${slotId}-${++this.started}`),
+      },
     );
     const guarded =
       this.options.guardScript === undefined
@@ -121,7 +132,7 @@ export class WarmVitestPool {
     mkdirSync(input.outputDir, { recursive: true });
     const stderrBefore = warm.stderr.length;
     warm.child.stdin!.write(
-      `${JSON.stringify({ files: input.files.map((f) => join(input.workspaceRoot, f)), resultsFile: join(input.outputDir, VITEST_RESULTS_FILE) })}\n`,
+      `${JSON.stringify({ files: input.files.map((f) => join(input.workspaceRoot, f)), resultsFile: join(input.outputDir, VITEST_RESULTS_FILE), artifactsDir: input.artifactsDir })}\n`,
     );
 
     let timedOut = false;

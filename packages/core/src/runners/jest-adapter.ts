@@ -25,15 +25,31 @@ export function resolveProjectJest(projectRoot: string): string {
   }
 }
 
+/**
+ * Coverage with the project's own provider (babel or v8, from its config); our reporter takes
+ * each test file's coverage. Jest's own coverage report per slot is switched off (`none`, into
+ * the batch's folder) and so are its thresholds: a slot sees a slice of the run, and the merged
+ * report is Shardwise's.
+ */
+function jestCoverageArgs(input: BatchInput): string[] {
+  return [
+    '--coverage',
+    '--coverageReporters=none',
+    `--coverageDirectory=${join(input.outputDir, 'jest-coverage')}`,
+    '--coverageThreshold={}',
+  ];
+}
+
 export const jestAdapter: RunnerAdapter = {
   name: 'jest',
 
   invocation(input: BatchInput): RunnerInvocation {
     const cwd = projectRootPath(input);
+    const jestBin = resolveProjectJest(cwd);
     return {
       command: process.execPath,
       args: [
-        resolveProjectJest(cwd),
+        jestBin,
         '--runTestsByPath',
         '--runInBand',
         '--ci',
@@ -42,13 +58,21 @@ export const jestAdapter: RunnerAdapter = {
         `--reporters=${childModulePath('jest-reporter')}`,
         // With --ci Jest writes no new snapshot; --updateSnapshot overrides that.
         ...(input.updateSnapshots ? ['--updateSnapshot'] : []),
+        ...(input.coverage === true ? jestCoverageArgs(input) : []),
         ...input.passThrough,
         // After `--` the paths can never be taken for the value of a pass-through option.
         '--',
         ...absoluteFiles(input),
       ],
       cwd,
-      env: { SHARDWISE_RESULTS_FILE: join(input.outputDir, RESULTS_FILE) },
+      env: {
+        SHARDWISE_RESULTS_FILE: join(input.outputDir, RESULTS_FILE),
+        SHARDWISE_JEST_BIN: jestBin,
+        ...(input.artifactsDir === undefined
+          ? {}
+          : { SHARDWISE_ARTIFACTS_DIR: input.artifactsDir }),
+        SHARDWISE_COVERAGE: input.coverage === true ? '1' : '0',
+      },
       shell: false,
     };
   },

@@ -44,6 +44,13 @@ export interface BatchInput {
   /** Arguments after `--`, passed to the runner as they are. */
   passThrough: string[];
   updateSnapshots: boolean;
+  /** Collect each test file's coverage with the runner's own provider (Jest, Vitest). */
+  coverage?: boolean;
+  /**
+   * Absolute run-level folder for per-test-file artifacts (coverage, snapshot counts); see
+   * test-coverage/file-artifacts.ts. Undefined: the child writes none.
+   */
+  artifactsDir?: string;
   /** For the `command` runner: the configured command with `{files}` and `{junit}`. */
   command: string | undefined;
 }

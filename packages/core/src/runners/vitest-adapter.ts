@@ -39,6 +39,10 @@ export const vitestAdapter: RunnerAdapter = {
         SHARDWISE_VITEST_ENTRY: resolveProjectVitest(cwd),
         SHARDWISE_RESULTS_FILE: join(input.outputDir, RESULTS_FILE),
         SHARDWISE_UPDATE_SNAPSHOTS: input.updateSnapshots ? '1' : '0',
+        ...(input.artifactsDir === undefined
+          ? {}
+          : { SHARDWISE_ARTIFACTS_DIR: input.artifactsDir }),
+        ...coverageEnv(input.coverage === true, join(input.outputDir, 'vitest-coverage')),
       },
       shell: false,
     };
@@ -49,6 +53,13 @@ export const vitestAdapter: RunnerAdapter = {
   },
 };
 
+/** Coverage on: Vitest's own reports go to `scratch` (a folder no other Vitest uses). */
+function coverageEnv(coverage: boolean, scratch: string): Record<string, string> {
+  return coverage
+    ? { SHARDWISE_COVERAGE: '1', SHARDWISE_COVERAGE_SCRATCH: scratch }
+    : { SHARDWISE_COVERAGE: '0' };
+}
+
 /**
  * A warm Vitest for one slot and project: the same driver in serve mode, fed batches on stdin
  * (see child/vitest-driver.ts). It keeps Vite's server and transforms across batches.
@@ -58,6 +69,7 @@ export function vitestServeInvocation(
   projectRoot: string,
   passThrough: readonly string[],
   updateSnapshots: boolean,
+  coverage: { enabled: boolean; scratch: string } = { enabled: false, scratch: '' },
 ): RunnerInvocation {
   const cwd = join(workspaceRoot, projectRoot);
   return {
@@ -68,6 +80,7 @@ export function vitestServeInvocation(
       SHARDWISE_VITEST_ENTRY: resolveProjectVitest(cwd),
       SHARDWISE_VITEST_SERVE: '1',
       SHARDWISE_UPDATE_SNAPSHOTS: updateSnapshots ? '1' : '0',
+      ...coverageEnv(coverage.enabled, coverage.scratch),
     },
     shell: false,
   };

@@ -9,12 +9,21 @@
  * substrings), on one worker, and appends one result line per finished test module. It always
  * exits, even when tests leave handles open. Node built-ins only at run time.
  *
+ * With SHARDWISE_ARTIFACTS_DIR it writes each test file's artifact (test-coverage/file-artifacts.ts):
+ * obsolete snapshots, and with SHARDWISE_COVERAGE=1 the file's coverage from the project's own
+ * provider (@vitest/coverage-v8 or istanbul). Vitest reports coverage per run (`onCoverage`), so
+ * under coverage each test file runs as its own run on the same Vitest instance: the coverage
+ * of a run is exactly that file's. Its reports go to SHARDWISE_COVERAGE_SCRATCH, never to the
+ * project's coverage folder.
+ *
  * With SHARDWISE_VITEST_SERVE=1 it stays warm instead: it reads one batch per line on stdin
- * (`{"files":[…],"resultsFile":"…"}`), runs it on the same Vitest instance (so Vite's server and
+ * (`{"files":[…],"resultsFile":"…","artifactsDir":"…"}`), runs it on the same Vitest instance (so Vite's server and
  * transforms are shared across batches), and answers each with a line
  * `@@shardwise-batch-done <exit code>` on stdout; it exits when stdin closes.
  */
-import { appendFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { ResultLine } from '../result-lines';
@@ -48,8 +57,13 @@ interface VitestProject {
   createSpecification(moduleId: string): unknown;
 }
 
+interface VitestSnapshotSummary {
+  readonly uncheckedKeysByFile: ReadonlyArray<{ filePath: string; keys: string[] }>;
+}
+
 interface Vitest {
   readonly projects: VitestProject[];
+  readonly snapshot: { readonly summary: VitestSnapshotSummary };
   getRootProject(): VitestProject;
   runTestSpecifications(
     specifications: unknown[],
@@ -59,10 +73,13 @@ interface Vitest {
     unhandledErrors: ReadonlyArray<unknown>;
   }>;
   close(): Promise<void>;
+  /** Starts the coverage provider (what `vitest.start()` does before the first run). */
+  createCoverageProvider(): Promise<unknown>;
 }
 
 interface VitestReporter {
   onTestModuleEnd(testModule: VitestTestModule): void;
+  onCoverage(coverage: unknown): void;
 }
 
 interface VitestNodeApi {
@@ -133,14 +150,49 @@ function toResultLine(testModule: VitestTestModule): ResultLine {
 }
 
 /** One specification per file and project that includes it, so no other file can run. */
-function specificationsFor(vitest: Vitest, files: readonly string[]): unknown[] {
+function specificationsFor(
+  vitest: Vitest,
+  files: readonly string[],
+  resultsFile: string,
+): unknown[] {
   return files.flatMap((file) => {
     const moduleId = file.replaceAll('\\', '/');
     const projects = vitest.projects.filter((project) => project.matchesTestGlob(moduleId));
     if (projects.length > 0) return projects.map((p) => p.createSpecification(moduleId));
+    if (projectFilter) {
+      // `--project` passed through leaves this file out: it runs nothing (a result without
+      // tests, never a pass), as `vitest --project` would not run it.
+      const line: ResultLine = { path: moduleId, durationMs: 0, tests: [], error: undefined };
+      appendFileSync(resultsFile, `${JSON.stringify(line)}\n`);
+      return [];
+    }
     process.stderr.write(`shardwise: no Vitest project includes ${file}; running it anyway\n`);
     return [(vitest.projects[0] ?? vitest.getRootProject()).createSpecification(moduleId)];
   });
+}
+
+const collectCoverage = process.env['SHARDWISE_COVERAGE'] === '1';
+/** `--project` was passed through: files of other projects do not run. */
+let projectFilter = false;
+
+/** The coverage of the last run (`onCoverage`), taken by `runFiles`. */
+let lastCoverage: unknown;
+
+/** Written aside and renamed: a kill never leaves half an artifact. */
+function writeArtifact(dir: string, artifact: Record<string, unknown> & { path: string }): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${createHash('sha1').update(artifact.path).digest('hex')}.json`);
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(artifact));
+  renameSync(partial, file);
+}
+
+/** Vitest's coverage map (istanbul's CoverageMap) as JSON. */
+function coverageJson(coverage: unknown): Record<string, unknown> {
+  const toJSON = record(coverage)['toJSON'];
+  return typeof toJSON === 'function'
+    ? record((toJSON as () => unknown).call(coverage))
+    : record(coverage);
 }
 
 async function startVitest(
@@ -156,6 +208,7 @@ async function startVitest(
   process.env['NODE_ENV'] ??= 'test';
 
   const { filter, options: cliOptions } = api.parseCLI(['vitest', 'run', ...passThrough]);
+  projectFilter = cliOptions['project'] !== undefined;
   if (filter.length > 0) {
     process.stderr.write(`shardwise: ignoring Vitest file filters ${filter.join(' ')}\n`);
   }
@@ -169,7 +222,24 @@ async function startVitest(
     onTestModuleEnd(testModule) {
       appendFileSync(resultsFile(), `${JSON.stringify(toResultLine(testModule))}\n`);
     },
+    onCoverage(coverage) {
+      lastCoverage = coverage;
+    },
   };
+  // Coverage options passed through (`-- --coverage.include=…`) are kept; these win.
+  const coverageOptions = collectCoverage
+    ? {
+        coverage: {
+          ...record(cliOptions['coverage']),
+          enabled: true,
+          // Shardwise merges per-file coverage itself; Vitest writes no report of its own.
+          reporter: [],
+          reportsDirectory: requiredEnv('SHARDWISE_COVERAGE_SCRATCH'),
+          cleanOnRerun: true,
+          reportOnFailure: true,
+        },
+      }
+    : {};
   const vitest = await api.createVitest('test', {
     ...cliOptions,
     root: process.cwd(),
@@ -179,16 +249,73 @@ async function startVitest(
     maxWorkers: 1,
     fileParallelism: false,
     ...(process.env['SHARDWISE_UPDATE_SNAPSHOTS'] === '1' ? { update: true } : {}),
+    ...coverageOptions,
   });
+  if (collectCoverage && (await vitest.createCoverageProvider()) === null) {
+    throw new Error('coverage is on but Vitest started no coverage provider');
+  }
   return { api, vitest };
 }
 
-async function runFiles(vitest: Vitest, files: readonly string[]): Promise<number> {
-  const run = await vitest.runTestSpecifications(specificationsFor(vitest, files), false);
+/** Obsolete snapshots of the last run, by test file. */
+function obsoleteByFile(vitest: Vitest): Map<string, string[]> {
+  return new Map(
+    vitest.snapshot.summary.uncheckedKeysByFile.map((u) => [
+      u.filePath.replaceAll('\\', '/'),
+      u.keys,
+    ]),
+  );
+}
+
+/** Where one batch's results go. */
+interface BatchOutputs {
+  resultsFile: string;
+  artifactsDir: string | undefined;
+}
+
+async function runOnce(
+  vitest: Vitest,
+  files: readonly string[],
+  { resultsFile, artifactsDir }: BatchOutputs,
+): Promise<boolean> {
+  lastCoverage = undefined;
+  const run = await vitest.runTestSpecifications(
+    specificationsFor(vitest, files, resultsFile),
+    false,
+  );
   for (const error of run.unhandledErrors) {
     process.stderr.write(`shardwise: unhandled error: ${failureOf([error])?.stack ?? ''}\n`);
   }
-  const failed = run.unhandledErrors.length > 0 || run.testModules.some((m) => !m.ok());
+  if (artifactsDir !== undefined) {
+    const obsolete = obsoleteByFile(vitest);
+    for (const file of files) {
+      const path = file.replaceAll('\\', '/');
+      const keys = obsolete.get(path) ?? [];
+      writeArtifact(artifactsDir, {
+        path: file,
+        // Under coverage `files` is one test file, so the run's coverage is that file's.
+        // No coverage reported (the run failed to start): none, never an empty map.
+        ...(collectCoverage && lastCoverage !== undefined
+          ? { coverage: coverageJson(lastCoverage) }
+          : {}),
+        snapshots: { obsolete: keys.length, obsoleteKeys: keys },
+      });
+    }
+  }
+  return run.unhandledErrors.length > 0 || run.testModules.some((m) => !m.ok());
+}
+
+async function runFiles(
+  vitest: Vitest,
+  files: readonly string[],
+  outputs: BatchOutputs,
+): Promise<number> {
+  let failed = false;
+  if (collectCoverage) {
+    for (const file of files) failed = (await runOnce(vitest, [file], outputs)) || failed;
+  } else {
+    failed = await runOnce(vitest, files, outputs);
+  }
   return failed ? 1 : 0;
 }
 
@@ -214,7 +341,10 @@ async function runBatch(): Promise<number> {
   const resultsFile = requiredEnv('SHARDWISE_RESULTS_FILE');
   const { vitest } = await startVitest(passThroughArgs(), () => resultsFile);
   try {
-    return await runFiles(vitest, files);
+    return await runFiles(vitest, files, {
+      resultsFile,
+      artifactsDir: process.env['SHARDWISE_ARTIFACTS_DIR'] || undefined,
+    });
   } finally {
     await closeVitest(vitest);
   }
@@ -230,7 +360,9 @@ async function serve(): Promise<number> {
       const request = record(JSON.parse(line) as unknown);
       const files = Array.isArray(request['files']) ? request['files'].map(String) : [];
       resultsFile = String(request['resultsFile']);
-      const code = await runFiles(vitest, files);
+      const artifactsDir =
+        typeof request['artifactsDir'] === 'string' ? request['artifactsDir'] : undefined;
+      const code = await runFiles(vitest, files, { resultsFile, artifactsDir });
       process.stdout.write(`@@shardwise-batch-done ${code}\n`);
     }
     return 0;
