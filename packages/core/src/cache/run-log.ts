@@ -31,7 +31,7 @@ export class RunLog {
   readonly file: string;
 
   constructor(cacheDir: string) {
-    this.file = join(cacheDir, 'history', 'runs.jsonl');
+    this.file = join(cacheDir, 'history', 'result-cache-runs.jsonl');
   }
 
   append(line: RunLogLine): void {
