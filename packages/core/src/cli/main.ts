@@ -9,6 +9,7 @@ import cac from 'cac';
 import { isShardwiseError, UsageError } from '../errors';
 import { closeParsePool } from '../graph/parse-pool';
 import { shardwiseVersion } from '../api/workspace-inputs';
+import { runCache } from './cache-command';
 import { runAffected, runBench, runPlan, runTimingsUpdate } from './commands';
 import { parseRunFlags, runRun } from './run-command';
 
@@ -148,6 +149,22 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = reportError(error);
   } finally {
     await closeParsePool();
+  cli
+    .command(
+      'cache <action>',
+      'cache clear | stats | warm: empty the cache, show entries, size and hit rate, or fill it ahead',
+    )
+    .option('--cache-dir <dir>', 'Cache folder (default .shardwise/cache)')
+    .option('--json', 'Print JSON on stdout')
+    .action((subcommand: string, options: Record<string, unknown>) => {
+      action = runCache({
+        ...toCommonOptions(options),
+        action: subcommand,
+        cacheDir: typeof options['cacheDir'] === 'string' ? options['cacheDir'] : undefined,
+        json: options['json'] === true,
+      });
+    });
+
   }
   return exitCode;
 }
