@@ -11,10 +11,10 @@ import { createRequire } from 'node:module';
 import vm from 'node:vm';
 
 interface JestConfigModule {
-  readConfig(
+  readConfigs(
     argv: Record<string, unknown>,
-    packageRootOrConfig: string,
-  ): Promise<{ projectConfig: Record<string, unknown> }>;
+    projectPaths: string[],
+  ): Promise<{ configs: Array<Record<string, unknown>> }>;
 }
 
 interface ScriptTransformer {
@@ -28,12 +28,20 @@ interface JestTransformModule {
 async function main(): Promise<void> {
   const jestBin = process.env['SHARDWISE_JEST_BIN'];
   if (!jestBin) throw new Error('SHARDWISE_JEST_BIN is not set');
+  // As jest-cli does: transformers' cache keys include NODE_ENV.
+  process.env['NODE_ENV'] ??= 'test';
   const files = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as string[];
   // jest → @jest/core, which depends on jest-config and @jest/transform.
   const fromCore = createRequire(createRequire(jestBin).resolve('@jest/core'));
   const jestConfig = fromCore('jest-config') as JestConfigModule;
   const jestTransform = fromCore('@jest/transform') as JestTransformModule;
-  const { projectConfig } = await jestConfig.readConfig({}, process.cwd());
+  // As jest-cli reads it (the config's id names Jest's transform cache folder).
+  const { configs } = await jestConfig.readConfigs({ $0: 'jest', _: [] }, [process.cwd()]);
+  const [projectConfig] = configs;
+  if (projectConfig === undefined) throw new Error(`no Jest config in ${process.cwd()}`);
+  // Transformers may normalise their options in place when loaded (@swc/jest does), and Jest's
+  // runtime keys its cache on the config as it is after that: the second transformer sees it so.
+  await jestTransform.createScriptTransformer(projectConfig);
   const transformer = await jestTransform.createScriptTransformer(projectConfig);
   const options = {
     isInternalModule: false,
