@@ -60,3 +60,13 @@ export { detectRunner, type RunnerDetection } from './discovery/detect-runner';
 export type { Project } from './discovery/projects';
 export { withFileLock, isProcessAlive } from './util/file-lock';
 export { compareRuns, formatBench, CLI_PATH, type BenchResult } from './bench/compare-runs';
+export {
+  mergeCoverage,
+  readCoverageFile,
+  formatCoverageLine,
+  COVERAGE_FILES,
+  type MergedCoverage,
+  type CoverageTotals,
+} from './test-coverage/merge-coverage';
+export { mergeShardCoverage } from './test-coverage/merge-step';
+export type { CoverageData } from './test-coverage/file-artifacts';

@@ -11,6 +11,7 @@ import { closeParsePool } from '../graph/parse-pool';
 import { shardwiseVersion } from '../api/workspace-inputs';
 import { runCache } from './cache-command';
 import { runAffected, runBench, runPlan, runTimingsUpdate } from './commands';
+import { parseReportFlags, runReport } from './report-command';
 import { parseRunFlags, runRun } from './run-command';
 
 function toCommonOptions(options: Record<string, unknown>): {
@@ -95,6 +96,25 @@ export async function main(argv: string[]): Promise<number> {
     .option('--verbose', 'A line per file as it finishes')
     .action((options: Record<string, unknown>) => {
       action = runRun({ ...toCommonOptions(options), ...parseRunFlags(options), argv });
+    });
+
+  cli
+    .command(
+      'report [...dirs]',
+      "Write the last run's HTML report and print its path; --history, --recommend, --merge <dirs…>",
+    )
+    .option('--open', 'Open the HTML report (xdg-open/open; else prints the path)')
+    .option('--history', 'Trends per category over the recorded runs, and the time saved')
+    .option('--recommend', 'Recommendations from the recorded runs, with their figures')
+    .option('--merge', 'Merge the report folders given as arguments into one run report')
+    .option('--report-dir <dir>', 'Report folder (default .shardwise/reports)')
+    .option(
+      '--cache-dir <dir>',
+      'Cache folder, where the run history is (default .shardwise/cache)',
+    )
+    .option('--json', 'Print JSON on stdout')
+    .action((dirs: string[], options: Record<string, unknown>) => {
+      action = runReport({ ...toCommonOptions(options), ...parseReportFlags(options), dirs });
     });
 
   cli

@@ -4,10 +4,10 @@ import { loadConfig } from '../config/load-config';
 import { OPTIMIZATION_LEVELS, type OptimizationLevel } from '../config/schema';
 import { UsageError } from '../errors';
 import { exitCodeOf } from '../report/build-report';
+import { LiveProgress, progressHooks, progressModeFor } from '../report/live-progress';
 import { formatRunSummary } from '../report/terminal-summary';
 import { formatEverydayNotes } from '../test-coverage/everyday-notes';
 import { runTests, type RunFlags, type RunSelection } from '../run/run-tests';
-import type { SchedulerEvent } from '../run/scheduler';
 import { SlotPool } from '../run/slot-pool';
 
 export interface RunCommandOptions {
@@ -98,23 +98,6 @@ export function parseRunFlags(
   };
 }
 
-function progressLine(event: SchedulerEvent, verbose: boolean): string | undefined {
-  if (event.type === 'file-done') {
-    const o = event.outcome;
-    if (!verbose && o.status !== 'failed' && o.status !== 'flaky') return undefined;
-    const ms =
-      o.durationMs >= 1000
-        ? `${(o.durationMs / 1000).toFixed(1)}s`
-        : `${Math.round(o.durationMs)}ms`;
-    return `${o.status.toUpperCase().padEnd(7)} ${o.file.path} ${o.status === 'notRun' ? `(${o.reason ?? ''})` : ms}${o.workerId === null ? '' : ` [slot ${o.workerId}]`}`;
-  }
-  if (event.type === 'retry')
-    return `RETRY   ${event.file.path} (attempt ${event.attempt} in ${event.delayMs}ms)`;
-  if (event.type === 'fail-fast') return `fail-fast: ${event.failures} failed file(s), stopping`;
-  if (event.type === 'breaker') return `circuit breaker ${event.state}: ${event.reason}`;
-  return undefined;
-}
-
 export async function runRun(
   options: RunCommandOptions & { selection: RunSelection & { expectedShardCount?: number } },
 ): Promise<number> {
@@ -140,6 +123,12 @@ export async function runRun(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let pool: SlotPool | undefined;
+  // A status line redrawn in place on a terminal; plain lines in CI logs and under --json.
+  const progress = new LiveProgress({
+    stream: process.stderr,
+    mode: progressModeFor(process.stderr, options.json),
+    verbose: options.verbose,
+  });
   try {
     const result = await runTests({
       workspaceRoot: options.cwd,
@@ -150,12 +139,10 @@ export async function runRun(
       argv: options.argv,
       signal: controller.signal,
       createExecutor: (context) => (pool = new SlotPool(context)),
-      onEvent: (event) => {
-        const line = progressLine(event, options.verbose);
-        if (line !== undefined) process.stderr.write(`${line}\n`);
-      },
-      log: options.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      ...progressHooks(progress),
+      log: options.verbose ? (line) => progress.log(line) : undefined,
     });
+    progress.stop();
     const { report, written } = result;
     process.stderr.write(`\n${formatRunSummary(report, written.dir)}\n`);
     for (const line of formatEverydayNotes(result, options.flags))
@@ -164,6 +151,7 @@ export async function runRun(
     if (exitSignal !== undefined) return exitSignal === 'SIGINT' ? 130 : 143;
     return exitCodeOf(report);
   } finally {
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool?.close();

@@ -69,6 +69,7 @@ export function buildReport(input: BuildReportInput): RunReport {
       failureCategory: o.failureCategory,
       reason: o.reason,
       tests: o.tests,
+      ...(o.status === 'flaky' ? { flakyTests: flakyTestNames(o) } : {}),
     })),
   ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -118,6 +119,14 @@ export function buildReport(input: BuildReportInput): RunReport {
         slotCapacityMs > 0 ? Number(Math.min(1, input.busySlotMs / slotCapacityMs).toFixed(3)) : 0,
     },
   };
+}
+
+/** Tests that failed on some attempt of a file that then passed. */
+function flakyTestNames(outcome: FileOutcome): string[] {
+  const names = new Set<string>();
+  for (const attempt of outcome.failedAttempts)
+    for (const test of attempt) if (test.status === 'failed') names.add(test.name);
+  return [...names].sort();
 }
 
 /** Exit code of a run: 0 all good, 1 any failed file (quarantined and flaky do not count). */

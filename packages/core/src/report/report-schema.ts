@@ -65,6 +65,11 @@ export const reportFileSchema = z.strictObject({
   /** Why a file did not run, or the file-level error message. */
   reason: z.string().nullable(),
   tests: z.array(reportTestSchema),
+  /**
+   * Tests that failed on an earlier attempt of this file before it passed (status `flaky`).
+   * Optional: reports written before it was added have none.
+   */
+  flakyTests: z.array(z.string()).optional(),
 });
 export type ReportFile = z.infer<typeof reportFileSchema>;
 
@@ -76,6 +81,7 @@ export const resourceSampleSchema = z.strictObject({
   disk: z.strictObject({ readBytesPerSec: z.number(), writeBytesPerSec: z.number() }).nullable(),
   busySlots: z.number().int().nonnegative(),
 });
+export type ReportSample = z.infer<typeof resourceSampleSchema>;
 
 export const runReportSchema = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -108,5 +114,20 @@ export const runReportSchema = z.strictObject({
     parallelEfficiency: z.number().nonnegative(),
     busySlotFraction: z.number().min(0).max(1),
   }),
+  /** Set on a report merged from shard reports (`shardwise report --merge`): where each came from. */
+  mergedFrom: z
+    .array(
+      z.strictObject({
+        runId: z.string(),
+        dir: z.string(),
+        startedAt: z.string(),
+        wallMs: z.number().nonnegative(),
+        files: z.number().int().nonnegative(),
+        /** Added to this shard's `workerId`s and `startMs`/`endMs` in the merged report. */
+        workerOffset: z.number().int().nonnegative(),
+        timeOffsetMs: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;

@@ -1,5 +1,6 @@
 /**
- * Writes a run's report folder: `<reportDir>/<run-id>/report.json` and `junit.xml`, then points
+ * Writes a run's report folder: `<reportDir>/<run-id>/report.json`, `junit.xml` and (when given)
+ * `report.html`, then points
  * `<reportDir>/latest` at it. Each file is written atomically, `latest` last, so a reader never
  * follows the pointer to a half-written report.
  */
@@ -12,18 +13,26 @@ export interface WrittenReport {
   dir: string;
   json: string;
   junit: string;
+  /** undefined when no HTML was given. */
+  html: string | undefined;
 }
 
 export function writeRunReport(
   reportDir: string,
   report: RunReport,
   failedAttempts: ReadonlyMap<string, ReportTest[][]>,
+  renderHtml?: (report: RunReport) => string,
 ): WrittenReport {
   const dir = join(reportDir, report.runId);
   const json = join(dir, 'report.json');
   const junit = join(dir, 'junit.xml');
   writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
   writeFileAtomic(junit, toJUnitXml(report, failedAttempts));
+  let html: string | undefined;
+  if (renderHtml !== undefined) {
+    html = join(dir, 'report.html');
+    writeFileAtomic(html, renderHtml(report));
+  }
   writeFileAtomic(join(reportDir, 'latest'), `${report.runId}\n`);
-  return { dir, json, junit };
+  return { dir, json, junit, html };
 }

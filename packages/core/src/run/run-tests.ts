@@ -18,6 +18,12 @@ import type { MergedCoverage } from '../test-coverage/merge-coverage';
 import { collectsCoverage, RunCoverage } from '../test-coverage/run-coverage';
 import { TimingHistory } from '../cache/timing-history';
 import { buildReport, type CachedFileEntry } from '../report/build-report';
+import { startCpuProfile } from '../report/cpu-profile';
+import { describeSchedulingEvent, stderrDebugLog, type DebugLog } from '../report/debug-log';
+import { renderHtmlReport } from '../report/html-report';
+import type { ProgressStart } from '../report/live-progress';
+import { htmlContextFor } from '../report/report-insights';
+import { historyEntryOf, RunHistory, type HistoryRead } from '../history/run-history';
 import type { ReportTest, RunReport } from '../report/report-schema';
 import { writeRunReport, type WrittenReport } from '../report/write-report';
 import { relativeTo } from '../util/paths';
@@ -78,6 +84,12 @@ export interface RunTestsOptions {
   slotSource?: SlotSource;
   clock?: Clock;
   onEvent?: (event: SchedulerEvent) => void;
+  /** Once the run's size is known (after the cache look-ups), before the first batch. */
+  onStart?: (start: ProgressStart) => void;
+  /** Where `debugMode` logs scheduling decisions (stderr by default). */
+  debugLog?: DebugLog;
+  /** Each resource reading, as recorded in the report's samples. */
+  onSample?: (sample: RunReport['samples'][number]) => void;
   log?: (line: string) => void;
 }
 
@@ -218,11 +230,27 @@ function processTreeCpuMs(): number {
 }
 
 export async function runTests(options: RunTestsOptions): Promise<RunTestsResult> {
+  if (!options.config.profileExecution) return runTestsUnprofiled(options);
+  // OPTIMIZED_TEST_PROFILE_EXECUTION: a CPU profile of this process, next to the report.
+  const profiler = await startCpuProfile();
+  try {
+    const result = await runTestsUnprofiled(options);
+    const path = join(result.written.dir, 'orchestrator.cpuprofile');
+    await profiler.save(path);
+    options.log?.(`CPU profile: ${path}`);
+    return result;
+  } finally {
+    profiler.dispose();
+  }
+}
+
+async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsResult> {
   const { workspaceRoot, config, plan } = options;
   const flags = options.flags ?? {};
   const env = options.env ?? process.env;
   const clock = options.clock ?? realClock;
   const log = options.log ?? (() => undefined);
+  const debug = config.debugMode ? (options.debugLog ?? stderrDebugLog()) : undefined;
   const started = new Date();
   const startMs = clock.now();
   const cpuAtStart = processTreeCpuMs();
@@ -290,6 +318,16 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     });
   }
 
+  if (debug !== undefined) {
+    debug(
+      `selection: ${selected.length} file(s); cache ${useCache ? 'on' : 'off'}: ${cached.length} served, ${work.length} to run`,
+    );
+    for (const c of cached) debug(`cached ${c.path} (closure ${c.closureHash.slice(0, 12)})`);
+    for (const w of work)
+      debug(
+        `to run ${w.path}: est ${Math.round(w.estimatedMs)}ms (${recorded.has(w.path) ? 'recorded' : 'estimated'}), ${w.runner}, retries ${w.retries}, timeout ${w.timeoutMs}ms`,
+      );
+  }
   // Pool size: resources, preset, the largest parallel factor among the selected categories.
   const limits = readContainerLimits();
   const sampler = options.sampler ?? createSystemSampler(() => clock.now(), { startMs, limits });
@@ -318,6 +356,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     cooldownMs: SIZER_COOLDOWN_MS,
   });
   log(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
+  debug?.(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
+  options.onStart?.({
+    totalFiles: selected.length,
+    cachedFiles: cached.length,
+    estimatedMs: work.reduce((sum, w) => sum + w.estimatedMs, 0),
+    maxSlots: capacity.cap,
+  });
 
   const slotTable =
     options.slotSource === undefined ? new SlotTable({ capacity: capacity.cap }) : undefined;
@@ -355,7 +400,13 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
     failFast: flags.failFast ?? config.failFastThreshold ?? runPreset.failFast,
     strictIsolation: config.strictIsolation,
     signal: options.signal,
-    onEvent: options.onEvent,
+    onEvent:
+      debug === undefined
+        ? options.onEvent
+        : (event) => {
+            debug(describeSchedulingEvent(event));
+            options.onEvent?.(event);
+          },
   });
 
   const samples: RunReport['samples'] = [];
@@ -370,14 +421,16 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       log(
         `pool: ${before} → ${after} slots (cpu ${Math.round(sample.cpu * 100)}%, memory ${Math.round(sample.memory * 100)}%)`,
       );
-    samples.push({
+    const reading = {
       t: Math.round(sample.t),
       cpu: clamp01(sample.cpu),
       memory: clamp01(sample.memory),
       load: Math.max(0, sample.load),
       disk: sample.disk ?? null,
       busySlots: scheduler.busySlots,
-    });
+    };
+    samples.push(reading);
+    options.onSample?.(reading);
   };
   const samplingLoop = (async () => {
     for (let first = true; sampling; first = false) {
@@ -471,7 +524,19 @@ export async function runTests(options: RunTestsOptions): Promise<RunTestsResult
       .filter((o) => o.failedAttempts.length > 0)
       .map((o) => [o.file.path, o.failedAttempts]),
   );
-  const written = writeRunReport(reportDir, report, failedAttempts);
+  // The run history feeds trends and recommendations; a history that cannot be written (a
+  // read-only cache) costs the trends, not the run.
+  const runHistory = new RunHistory(cacheDir);
+  let recordedRuns: HistoryRead;
+  try {
+    recordedRuns = runHistory.append(historyEntryOf(report));
+  } catch (error) {
+    log(`run history not recorded: ${(error as Error).message}`);
+    recordedRuns = runHistory.read();
+  }
+  const written = writeRunReport(reportDir, report, failedAttempts, (r) =>
+    renderHtmlReport(r, htmlContextFor({ report: r, history: recordedRuns, config, plan })),
+  );
   const mergedCoverage = runCoverage?.write(written.dir);
   return {
     report,

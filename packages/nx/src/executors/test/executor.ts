@@ -10,6 +10,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import {
   closeParsePool,
   exitCodeOf,
+  formatCoverageLine,
   formatRunSummary,
   loadConfig,
   planWorkspace,
@@ -32,6 +33,7 @@ export interface TestExecutorOptions {
   cache?: boolean;
   clearCache?: boolean;
   updateSnapshots?: boolean;
+  coverage?: boolean;
   verbose?: boolean;
   args?: string[];
 }
@@ -108,7 +110,7 @@ export default async function testExecutor(
   process.once('SIGTERM', onSignal);
   let pool: SlotPool | undefined;
   try {
-    const { report, written } = await runTests({
+    const { report, written, coverage } = await runTests({
       workspaceRoot,
       config,
       plan,
@@ -124,6 +126,7 @@ export default async function testExecutor(
         noCache: options.cache === false,
         clearCache: options.clearCache,
         updateSnapshots: options.updateSnapshots,
+        coverage: options.coverage,
         passThrough: options.args,
         reportDir,
       },
@@ -139,6 +142,7 @@ export default async function testExecutor(
       },
     });
     process.stdout.write(`${formatRunSummary(report, written.dir)}\n`);
+    if (coverage !== undefined) process.stdout.write(`${formatCoverageLine(coverage)}\n`);
     return { success: exitCodeOf(report) === 0 };
   } finally {
     process.off('SIGINT', onSignal);
