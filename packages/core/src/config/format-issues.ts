@@ -28,7 +28,13 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested deeper than the stack allows (a hostile file): its kind is description enough.
+    return Array.isArray(value) ? 'a deeply nested array' : typeof value;
+  }
   if (text === undefined) return typeof value;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

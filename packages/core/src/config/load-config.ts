@@ -20,6 +20,7 @@ import {
   DEFAULT_TEST_MATCH,
 } from './defaults';
 import { readEnvOverrides } from './env';
+import { checkConfiguredDirs } from './output-dirs';
 import { formatIssues, formatKeyPath } from './format-issues';
 import {
   rawConfigSchema,
@@ -277,5 +278,9 @@ export function resolveConfig(
 
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const { raw, source } = findRawConfig(options);
-  return { config: resolveConfig(raw, source, options.env ?? process.env), source };
+  const env = options.env ?? process.env;
+  const config = resolveConfig(raw, source, env);
+  // Where Shardwise may write (output-dirs.ts): checked before any command writes a file.
+  checkConfiguredDirs(config, { ...source, workspaceRoot: options.workspaceRoot, env });
+  return { config, source };
 }

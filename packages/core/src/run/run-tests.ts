@@ -28,6 +28,7 @@ import type { ReportTest, RunReport } from '../report/report-schema';
 import { writeRunReport, type WrittenReport } from '../report/write-report';
 import { relativeTo } from '../util/paths';
 import { claimScratchDir } from '../util/scratch-dirs';
+import { outputDirIssue } from '../config/output-dirs';
 import { computePoolCapacity } from './resources/pool-capacity';
 import { PoolSizer } from './resources/pool-sizer';
 import { createSystemSampler, type ResourceSampler } from './resources/resource-sampler';
@@ -258,6 +259,14 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
   const resolvePath = (p: string) => (isAbsolute(p) ? p : join(workspaceRoot, p));
   const cacheDir = resolvePath(flags.cacheDir ?? config.cacheDir);
   const reportDir = resolvePath(flags.reportDir ?? config.reportDir);
+  for (const [flag, value] of [
+    ['--cache-dir', flags.cacheDir],
+    ['--report-dir', flags.reportDir],
+  ] as const) {
+    const issue = value === undefined ? undefined : outputDirIssue(value, workspaceRoot);
+    if (issue !== undefined)
+      throw new UsageError(`${flag}: ${issue}, got ${JSON.stringify(value)}`);
+  }
   const passThrough = flags.passThrough ?? [];
   const runPreset = PRESETS[flags.optimization ?? config.optimization];
 
