@@ -293,7 +293,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
       hit.path === file.path &&
       (!coverage || hit.coverage !== undefined || !collectsCoverage(fileRunner));
     if (hit !== undefined && usable) {
-      if (hit.coverage !== undefined) runCoverage?.addStored(hit.coverage);
+      if (hit.coverage !== undefined) runCoverage?.addStored(file.path, hit.coverage);
       cached.push({
         path: file.path,
         project: file.project.name,
@@ -494,7 +494,8 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
         );
     }
   }
-  for (const o of outcome.outcomes) runCoverage?.addFresh(artifacts.get(o.file.path));
+  for (const o of outcome.outcomes)
+    runCoverage?.addFresh(o.file.path, artifacts.get(o.file.path));
   new RunLog(cacheDir).append({
     at: Date.now(),
     runId,

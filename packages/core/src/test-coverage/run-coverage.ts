@@ -19,19 +19,20 @@ export function collectsCoverage(runner: RunnerKind): boolean {
 }
 
 export class RunCoverage {
-  private readonly inputs: CoverageData[] = [];
+  /** By test file: merged in path order, so the result never depends on finishing order. */
+  private readonly inputs = new Map<string, CoverageData>();
   private readonly unsupported = new Set<string>();
 
   constructor(private readonly workspaceRoot: string) {}
 
   /** A cached pass's stored coverage (workspace-relative sources). */
-  addStored(coverage: CoverageData): void {
-    this.inputs.push(absolutizeCoverage(coverage, this.workspaceRoot));
+  addStored(testPath: string, coverage: CoverageData): void {
+    this.inputs.set(testPath, absolutizeCoverage(coverage, this.workspaceRoot));
   }
 
   /** A file that ran: its artifact's coverage, if the child wrote one. */
-  addFresh(artifact: FileArtifact | undefined): void {
-    if (artifact?.coverage !== undefined) this.inputs.push(artifact.coverage);
+  addFresh(testPath: string, artifact: FileArtifact | undefined): void {
+    if (artifact?.coverage !== undefined) this.inputs.set(testPath, artifact.coverage);
   }
 
   /** A selected file whose runner collects no coverage (reported once in the summary). */
@@ -50,6 +51,9 @@ export class RunCoverage {
 
   /** Writes `<reportRunDir>/coverage/` (lcov, json-summary, json, text-summary). */
   write(reportRunDir: string): MergedCoverage {
-    return mergeCoverage(this.inputs, join(reportRunDir, 'coverage'));
+    // Order matters when two providers (Jest's babel, Vitest's v8) cover one source file: istanbul
+    // keeps the first map's structure. Path order makes a warm run's merge the cold run's.
+    const ordered = [...this.inputs.keys()].sort().map((path) => this.inputs.get(path)!);
+    return mergeCoverage(ordered, join(reportRunDir, 'coverage'));
   }
 }
