@@ -78,3 +78,52 @@ describe('TimingHistory', () => {
     expect(history.read().size).toBe(0);
   });
 });
+
+describe('ResultCache and coverage', () => {
+  const coverage = {
+    'src/a.ts': {
+      path: 'src/a.ts',
+      statementMap: { '0': { start: { line: 1, column: 0 }, end: { line: 1, column: 9 } } },
+      fnMap: {},
+      branchMap: {},
+      s: { '0': 2 },
+      f: {},
+      b: {},
+    },
+  };
+
+  it('keeps coverage runs apart from plain runs and from a pass-through argument "coverage"', () => {
+    const plain = resultCacheKey('closure', []);
+    const withCoverage = resultCacheKey('closure', [], { coverage: true });
+    expect(withCoverage).not.toBe(plain);
+    expect(resultCacheKey('closure', ['coverage'])).not.toBe(withCoverage);
+    expect(resultCacheKey('closure', ['-t', 'x'], { coverage: true })).not.toBe(withCoverage);
+  });
+
+  it('stores a pass with its coverage and reads it back', () => {
+    const dir = tempWorkspace({});
+    const cache = new ResultCache(dir, 60_000, () => 5);
+    const key = resultCacheKey('closure', [], { coverage: true });
+    cache.putPass(key, 'src/a.test.ts', 10, tests, coverage);
+    expect(cache.get(key)?.coverage).toEqual(coverage);
+    cache.putPass(resultCacheKey('closure', []), 'src/a.test.ts', 10, tests);
+    expect(cache.get(resultCacheKey('closure', []))?.coverage).toBeUndefined();
+  });
+
+  it('reports entries, bytes and the oldest and newest write', () => {
+    const dir = tempWorkspace({});
+    const cache = new ResultCache(dir, 60_000);
+    expect(cache.stats()).toEqual({
+      entries: 0,
+      bytes: 0,
+      oldestMs: undefined,
+      newestMs: undefined,
+    });
+    cache.putPass(resultCacheKey('a', []), 'a.test.ts', 1, tests);
+    cache.putPass(resultCacheKey('b', []), 'b.test.ts', 1, tests);
+    const stats = cache.stats();
+    expect(stats.entries).toBe(2);
+    expect(stats.bytes).toBeGreaterThan(0);
+    expect(stats.oldestMs).toBeLessThanOrEqual(stats.newestMs!);
+  });
+});

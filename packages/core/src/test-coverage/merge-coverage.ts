@@ -37,11 +37,18 @@ export interface MergedCoverage {
   text: string;
 }
 
-/** Merges `inputs` and writes the report folder `outDir` (replacing what was there). */
-export function mergeCoverage(inputs: Iterable<CoverageData>, outDir: string): MergedCoverage {
+/**
+ * Merges `inputs` and writes the report folder `outDir` (replacing what was there). `lcov.info`
+ * names sources relative to `projectRoot` (the workspace root), as CI coverage services expect.
+ */
+export function mergeCoverage(
+  inputs: Iterable<CoverageData>,
+  outDir: string,
+  options: { projectRoot?: string } = {},
+): MergedCoverage {
   const map = libCoverage.createCoverageMap({});
   for (const input of inputs) map.merge(input as libCoverage.CoverageMapData);
-  return writeCoverageReport(map, outDir);
+  return writeCoverageReport(map, outDir, options.projectRoot ?? process.cwd());
 }
 
 /** Reads a `coverage-final.json` (istanbul JSON) written by `mergeCoverage` or a runner. */
@@ -62,7 +69,11 @@ export function readCoverageFile(file: string): CoverageData {
   return parsed.data;
 }
 
-function writeCoverageReport(map: libCoverage.CoverageMap, outDir: string): MergedCoverage {
+function writeCoverageReport(
+  map: libCoverage.CoverageMap,
+  outDir: string,
+  projectRoot: string,
+): MergedCoverage {
   const building = join(
     dirname(outDir),
     `.${Math.random().toString(36).slice(2)}.${process.pid}.coverage-tmp`,
@@ -73,7 +84,7 @@ function writeCoverageReport(map: libCoverage.CoverageMap, outDir: string): Merg
       coverageMap: map,
       defaultSummarizer: 'flat',
     });
-    reports.create('lcovonly', { file: COVERAGE_FILES.lcov, projectRoot: '' }).execute(context);
+    reports.create('lcovonly', { file: COVERAGE_FILES.lcov, projectRoot }).execute(context);
     reports.create('json-summary', { file: COVERAGE_FILES.summary }).execute(context);
     reports.create('json', { file: COVERAGE_FILES.final }).execute(context);
     reports.create('text-summary', { file: COVERAGE_FILES.text }).execute(context);

@@ -17,6 +17,8 @@ import type { MergedCoverage } from './merge-coverage';
 export interface CoverageMergeContext {
   sources: readonly { dir: string }[];
   outDir: string;
+  /** lcov.info names sources relative to it (default: the current folder). */
+  projectRoot?: string;
 }
 
 /** Merges the shards' coverage into `<outDir>/coverage`; undefined when no shard has any. */
@@ -36,6 +38,7 @@ export function mergeShardCoverage(
   const merged = mergeCoverage(
     withCoverage.map((dir) => readCoverageFile(join(dir, 'coverage', COVERAGE_FILES.final))),
     join(context.outDir, 'coverage'),
+    { projectRoot: context.projectRoot ?? process.cwd() },
   );
   log(formatCoverageLine(merged));
   return merged;

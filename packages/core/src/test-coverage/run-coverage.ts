@@ -54,6 +54,8 @@ export class RunCoverage {
     // Order matters when two providers (Jest's babel, Vitest's v8) cover one source file: istanbul
     // keeps the first map's structure. Path order makes a warm run's merge the cold run's.
     const ordered = [...this.inputs.keys()].sort().map((path) => this.inputs.get(path)!);
-    return mergeCoverage(ordered, join(reportRunDir, 'coverage'));
+    return mergeCoverage(ordered, join(reportRunDir, 'coverage'), {
+      projectRoot: this.workspaceRoot,
+    });
   }
 }
