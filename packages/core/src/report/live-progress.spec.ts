@@ -133,6 +133,22 @@ describe('LiveProgress', () => {
     expect(text.endsWith('\r\x1b[2K')).toBe(true);
   });
 
+  it('fits the line to the terminal, and to 120 columns when a pseudo-terminal reports none', () => {
+    for (const [columns, longest] of [
+      [60, 59],
+      [0, 119],
+    ] as const) {
+      let out = '';
+      const stream = { write: (t: string) => (out += t), isTTY: true, columns };
+      const progress = new LiveProgress({ stream, mode: 'live', now: () => 0, redrawMs: 0 });
+      progress.begin({ totalFiles: 2, cachedFiles: 1, estimatedMs: 1000, maxSlots: 1 });
+      progress.stop();
+      const drawn = out.split('\r\x1b[2K').filter(Boolean);
+      expect(drawn[0]).toContain('1/2 files');
+      expect(Math.max(...drawn.map((l) => l.length))).toBeLessThanOrEqual(longest);
+    }
+  });
+
   it('is live only on a terminal and never under --json', () => {
     const ci = process.env['CI'];
     delete process.env['CI'];

@@ -71,7 +71,7 @@ function fileTime(ms: number): string {
 }
 
 /** The status line, without colour or cursor codes. */
-export function formatProgressLine(state: ProgressState, barWidth = 20): string {
+export function formatProgressLine(state: ProgressState, barWidth = 12): string {
   const fraction = state.totalFiles > 0 ? state.doneFiles / state.totalFiles : 1;
   const filled = Math.round(fraction * barWidth);
   const bar = `${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}`;
@@ -247,7 +247,9 @@ export class LiveProgress {
 
   private draw(): void {
     if (this.mode !== 'live' || this.stopped) return;
-    const columns = this.stream.columns ?? 120;
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns =
+      this.stream.columns !== undefined && this.stream.columns > 20 ? this.stream.columns : 120;
     const line = formatProgressLine(this.state);
     const fitted = line.length > columns - 1 ? `${line.slice(0, Math.max(0, columns - 2))}…` : line;
     this.stream.write(`\r\x1b[2K${fitted}`);
