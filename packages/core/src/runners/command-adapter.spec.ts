@@ -236,6 +236,8 @@ describe('commandAdapter', () => {
 
   it('reads a missing report as no results and a malformed one as an error naming it', () => {
     expect(commandAdapter.collect(batch(), { exitCode: null, signal: 'SIGKILL' })).toEqual([]);
+    // Exit 0 without a report is not "ran and found no test": nothing is known of the files.
+    expect(commandAdapter.collect(batch(), { exitCode: 0, signal: null })).toEqual([]);
     const input = withReport('<testsuite><testcase name="a"></testsuite>', testFiles);
     expect(() => commandAdapter.collect(input)).toThrow(
       `${join(input.outputDir, 'junit.xml')} is not valid JUnit XML`,

@@ -162,8 +162,10 @@ export function readJUnitResults(
   return files.flatMap((file): FileRunResult[] => {
     const accumulator = byPath.get(file.path);
     if (accumulator === undefined) {
-      // Not in the report: the command ran it and found no test only if it succeeded.
-      return outcome?.exitCode === 0
+      // Not in the report: the command ran it and found no test only if it succeeded and wrote
+      // a report. Exit 0 without one (a command that ignores {junit}) reports nothing, so the
+      // file fails as unreported instead of passing as skipped.
+      return outcome?.exitCode === 0 && xml.trim() !== ''
         ? [{ path: file.path, status: 'skipped', durationMs: 0, tests: [], error: undefined }]
         : [];
     }
