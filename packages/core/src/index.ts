@@ -25,6 +25,27 @@ export {
   type PlannedFile,
 } from './api/plan-workspace';
 export { findAffectedTests, type AffectedTest } from './api/affected';
+// The programmatic API (docs/api.md): what the CLI and the Nx executor call.
+export {
+  plan,
+  affected,
+  run,
+  report,
+  type WorkspaceOptions,
+  type AffectedOptions,
+  type AffectedResult,
+  type RunOptions,
+  type RunHandle,
+  type RunEvent,
+  type ReportOptions,
+} from './api/shardwise-api';
+export {
+  loadHooks,
+  type ShardwiseHooks,
+  type ClassifiedFile,
+  type MachineInfo,
+  type FileKind,
+} from './api/hooks';
 export { changedFilesSince } from './vcs/changed-files';
 export { closeParsePool } from './graph/parse-pool';
 export { assignShards, shardBalance } from './plan/shards';

@@ -13,6 +13,7 @@ import { runCache } from './cache-command';
 import { runAffected, runBench, runPlan, runTimingsUpdate } from './commands';
 import { parseReportFlags, runReport } from './report-command';
 import { parseRunFlags, runRun } from './run-command';
+import { parseDebounce, runWatch } from './watch-command';
 
 function toCommonOptions(options: Record<string, unknown>): {
   cwd: string;
@@ -115,6 +116,34 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'Print JSON on stdout')
     .action((dirs: string[], options: Record<string, unknown>) => {
       action = runReport({ ...toCommonOptions(options), ...parseReportFlags(options), dirs });
+    });
+
+  cli
+    .command('watch', 'On each save, rerun the test files whose closure holds the saved file')
+    .option('--category <name>', 'Only this category')
+    .option('--project <name>', 'Only this project')
+    .option('--debounce <ms>', 'Quiet time after a save before the rerun (default 200)')
+    .option('--optimization <level>', 'ultra_fast, aggressive, balanced or conservative')
+    .option('--workers <n>', 'Fixed number of slots')
+    .option('--max-workers <n>', 'Upper bound on slots')
+    .option('--timeout <ms>', 'Per-file timeout in milliseconds')
+    .option('--retries <n>', 'Retries of a failed file')
+    .option('--report-dir <dir>', 'Report folder (default .shardwise/reports)')
+    .option('--cache-dir <dir>', 'Cache folder (default .shardwise/cache)')
+    .option('--json', 'One JSON line per watch event on stdout')
+    .option('--verbose', 'Log pool and planning decisions')
+    .action((options: Record<string, unknown>) => {
+      const { selection, flags, json, verbose } = parseRunFlags(options);
+      action = runWatch({
+        ...toCommonOptions(options),
+        project: selection.project,
+        category: selection.category,
+        flags,
+        debounceMs: parseDebounce(options['debounce']),
+        json,
+        verbose,
+        argv,
+      });
     });
 
   cli

@@ -220,6 +220,7 @@ export function normalizeConfig(
     strictIsolation: raw.strictIsolation ?? false,
     debugMode: raw.debugMode ?? false,
     profileExecution: raw.profileExecution ?? false,
+    hooks: raw.hooks,
     costs: {
       ciMinute: raw.costs?.ciMinute,
       developerHour: raw.costs?.developerHour,

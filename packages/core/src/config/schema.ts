@@ -111,6 +111,17 @@ export const rawConfigSchema = z.strictObject({
   strictIsolation: z.boolean().optional(),
   debugMode: z.boolean().optional(),
   profileExecution: z.boolean().optional(),
+  /**
+   * A JavaScript module (path relative to the workspace root) exporting plugin functions:
+   * `classify(file) → 'cpu' | 'io'` and `workers(machine) → number`. JSON cannot hold functions.
+   */
+  hooks: z
+    .string()
+    .regex(
+      /\.(c|m)?js$/,
+      'expected a path to a .js, .cjs or .mjs module such as "./shardwise.hooks.js"',
+    )
+    .optional(),
   costs: z
     .strictObject({
       ciMinute: z.number().nonnegative().optional(),
@@ -162,5 +173,7 @@ export interface ShardwiseConfig {
   strictIsolation: boolean;
   debugMode: boolean;
   profileExecution: boolean;
+  /** Module path of the plugin functions (see api/hooks.ts); undefined when none. */
+  hooks: string | undefined;
   costs: { ciMinute: number | undefined; developerHour: number | undefined; currency: string };
 }

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planWorkspace } from '../api/plan-workspace';
 import { resolveConfig } from '../config/load-config';
 import { removeTempWorkspaces, tempWorkspace } from '../test-support/temp-workspace';
-import { closureWidths } from './closure-widths';
+import { collectClosure } from '../graph/closure-hash';
+import { closureWidths, countReachingTests } from './closure-widths';
 import { historyRun, ranFile } from './__fixtures__/recorded-runs';
 import { formatRecommendations, recommend, type Recommendation } from './recommendations';
 import type { FileHistoryEntry } from './run-history';
@@ -230,5 +231,25 @@ describe('formatRecommendations', () => {
     ]);
     expect(text).toBe('[workers] use 3\n    slots=8 · busy=30%');
     expect(formatRecommendations([])).toContain('No recommendations');
+  });
+});
+
+describe('countReachingTests', () => {
+  it('agrees with one closure walk per test, import cycles and 40+ tests included', () => {
+    // A random graph with cycles over 60 files, 45 of them tests (more than one 32-bit word).
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const nodes = new Map<string, { deps: string[] }>();
+    const names = Array.from({ length: 60 }, (_, i) => `f${i}`);
+    for (const name of names)
+      nodes.set(name, {
+        deps: names.filter(() => random() < 0.06).concat(random() < 0.5 ? ['missing.ts'] : []),
+      });
+    const tests = names.slice(0, 45);
+    const counts = countReachingTests(nodes, tests);
+    for (const name of names) {
+      const expected = tests.filter((t) => collectClosure(nodes as never, t).has(name)).length;
+      expect(counts.get(name) ?? 0, name).toBe(expected);
+    }
   });
 });

@@ -4,8 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, freemem } from 'node:os';
+import { availableParallelism, freemem, totalmem } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { classifyWith, workersWith, type ShardwiseHooks } from '../api/hooks';
 import type { CategoryPlan, ProjectPlan, WorkspacePlan } from '../api/plan-workspace';
 import { PRESETS } from '../config/presets';
 import type { OptimizationLevel, ShardwiseConfig } from '../config/schema';
@@ -91,6 +92,10 @@ export interface RunTestsOptions {
   debugLog?: DebugLog;
   /** Each resource reading, as recorded in the report's samples. */
   onSample?: (sample: RunReport['samples'][number]) => void;
+  /** Each resource reading, as recorded in the report's samples. */
+  onSample?: (sample: RunReport['samples'][number]) => void;
+  /** Plugin functions (see api/hooks.ts): file classification and the worker count. */
+  hooks?: ShardwiseHooks;
   log?: (line: string) => void;
 }
 
@@ -251,6 +256,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
   const env = options.env ?? process.env;
   const clock = options.clock ?? realClock;
   const log = options.log ?? (() => undefined);
+  const hooks = options.hooks ?? {};
   const debug = config.debugMode ? (options.debugLog ?? stderrDebugLog()) : undefined;
   const started = new Date();
   const startMs = clock.now();
@@ -324,6 +330,11 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
       retries: flags.retries ?? file.category.config.retries ?? categoryPreset.retries,
       timeoutMs: flags.timeoutMs ?? file.category.config.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS,
       quarantined: quarantine(relativeTo(file.path, file.project.root)),
+      kind: classifyWith(hooks, {
+        path: file.path,
+        project: file.project.name,
+        category: file.category.name,
+      }),
     });
   }
 
@@ -345,7 +356,8 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     1,
     ...new Set(selected.map((s) => s.category.config.parallelFactor)),
   );
-  const capacity = computePoolCapacity({
+  const fixedWorkers = flags.workers ?? config.workers;
+  const computed = computePoolCapacity({
     cores: availableParallelism(),
     cpuQuota: limits.cpuQuota,
     // The sampler's first reading takes half a second; the start size need not wait for it.
@@ -353,18 +365,47 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     memoryPerWorkerMb: config.memoryPerWorkerMb,
     preset: runPreset,
     parallelFactor,
-    workers: flags.workers ?? config.workers,
+    workers: fixedWorkers,
     maxWorkers: flags.maxWorkers ?? config.maxWorkers,
   });
+  // The config's workers hook decides the slot count unless a flag or key fixes it.
+  const hookWorkers =
+    fixedWorkers === undefined
+      ? workersWith(hooks, {
+          cpus: availableParallelism(),
+          cpuQuota: limits.cpuQuota,
+          memoryMb: Math.min(totalmem() / 2 ** 20, limits.memoryLimitMb ?? Infinity),
+          availableMemoryMb: Math.min(freemem() / 2 ** 20, limits.memoryLimitMb ?? Infinity),
+          suggested: computed.initial,
+          cap: computed.cap,
+          files: work.length,
+        })
+      : undefined;
+  const capacity =
+    hookWorkers === undefined
+      ? computed
+      : { initial: hookWorkers, cap: hookWorkers, reason: `workers ${hookWorkers} (hooks)` };
+  // CPU-bound files (classify hook) take at most this many slots; I/O-bound ones the whole pool.
+  const cpuSlots = Math.max(
+    1,
+    Math.min(
+      capacity.cap,
+      Math.round(
+        Math.min(availableParallelism(), limits.cpuQuota ?? Infinity) * runPreset.slotsPerCore,
+      ),
+    ),
+  );
   const sizer = new PoolSizer({
     initial: capacity.initial,
     cap: capacity.cap,
     clock: () => clock.now(),
-    fixed: !monitoring || (flags.workers ?? config.workers) !== undefined,
+    fixed: !monitoring || fixedWorkers !== undefined || hookWorkers !== undefined,
     memoryPerWorkerMb: config.memoryPerWorkerMb,
     cooldownMs: SIZER_COOLDOWN_MS,
   });
   log(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
+  if (work.some((w) => w.kind === 'cpu'))
+    log(`pool: CPU-bound files (classify hook) on at most ${cpuSlots} slot(s) at once`);
   debug?.(`pool: ${capacity.initial} slot(s), up to ${capacity.cap} (${capacity.reason})`);
   options.onStart?.({
     totalFiles: selected.length,
@@ -408,6 +449,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     maxSlots: capacity.cap,
     failFast: flags.failFast ?? config.failFastThreshold ?? runPreset.failFast,
     strictIsolation: config.strictIsolation,
+    cpuSlots,
     signal: options.signal,
     onEvent:
       debug === undefined

@@ -43,6 +43,8 @@ export interface WorkFile {
   retries: number;
   timeoutMs: number;
   quarantined: boolean;
+  /** From the classify hook: CPU-bound files take at most `cpuSlots` slots at once. */
+  kind?: 'cpu' | 'io' | undefined;
 }
 
 export interface Batch {
@@ -122,6 +124,8 @@ export interface SchedulerOptions {
   maxSlots?: number;
   failFast: number | undefined;
   strictIsolation: boolean;
+  /** At most this many batches of CPU-bound files (`kind: 'cpu'`) run at once. Default: no limit. */
+  cpuSlots?: number;
   random?: () => number;
   backoffBaseMs?: number;
   breakerThreshold?: number;
@@ -183,7 +187,7 @@ function failureMessageOf(result: FileRunResult): string {
 }
 
 function groupOf(file: WorkFile): string {
-  return `${file.projectRoot}\0${file.runner}\0${file.command ?? ''}`;
+  return `${file.projectRoot}\0${file.runner}\0${file.command ?? ''}\0${file.kind ?? ''}`;
 }
 
 function compareQueued(a: QueuedFile, b: QueuedFile): number {
@@ -210,6 +214,7 @@ export class Scheduler {
   private interrupted = false;
   private wake: () => void = () => undefined;
   private readonly lastGroupOfSlot = new Map<number, string>();
+  private runningCpuBatches = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.breaker = new CircuitBreaker({
@@ -366,9 +371,12 @@ export class Scheduler {
       const permit = this.breaker.permits();
       if (permit === 'none') return;
       const now = this.options.clock.now();
-      const firstIndex = this.queue.findIndex(
-        (q) => q.notBefore <= now && this.categoryReady(q.file.category),
-      );
+      const cpuFull = this.runningCpuBatches >= (this.options.cpuSlots ?? Infinity);
+      const startable = (q: QueuedFile) =>
+        q.notBefore <= now &&
+        this.categoryReady(q.file.category) &&
+        !(cpuFull && q.file.kind === 'cpu');
+      const firstIndex = this.queue.findIndex(startable);
       if (firstIndex === -1) return;
       const slotId = await this.takeSlot();
       if (slotId === undefined) return;
@@ -378,12 +386,7 @@ export class Scheduler {
       const sameGroup =
         last === undefined
           ? -1
-          : this.queue.findIndex(
-              (q) =>
-                groupOf(q.file) === last &&
-                q.notBefore <= now &&
-                this.categoryReady(q.file.category),
-            );
+          : this.queue.findIndex((q) => groupOf(q.file) === last && startable(q));
       const batchFiles = this.takeBatch(
         sameGroup === -1 ? firstIndex : sameGroup,
         permit === 'probe',
@@ -413,10 +416,7 @@ export class Scheduler {
       i < this.queue.length && batch.length < MAX_FILES_PER_BATCH && batchMs < targetMs;
     ) {
       const candidate = this.queue[i]!;
-      const sameGroup =
-        candidate.file.projectRoot === first.file.projectRoot &&
-        candidate.file.runner === first.file.runner &&
-        candidate.file.command === first.file.command;
+      const sameGroup = groupOf(candidate.file) === groupOf(first.file);
       if (
         sameGroup &&
         !candidate.alone &&
@@ -457,6 +457,8 @@ export class Scheduler {
     };
     const startMs = clock.now();
     for (const q of queued) q.firstStartMs ??= startMs;
+    const cpuBound = first.kind === 'cpu';
+    if (cpuBound) this.runningCpuBatches++;
     this.accountBusy();
     this.options.onEvent?.({ type: 'batch-start', batch });
     const done = executor
@@ -471,6 +473,7 @@ export class Scheduler {
       }))
       .then((outcome) => {
         this.accountBusy();
+        if (cpuBound) this.runningCpuBatches--;
         this.running.delete(batch.id);
         this.releaseSlot(slotId);
         this.complete(batch, queued, outcome, startMs);

@@ -16,10 +16,10 @@ export class SlotPool implements BatchExecutor {
   private readonly pool: Piscina<SlotTask, BatchOutcome>;
   private readonly running = new Map<number, { port: MessagePort; done: Promise<BatchOutcome> }>();
   private readonly warm: WarmVitestPool | undefined;
-  private readonly cancelWarm = new AbortController();
+  private cancelWarm = new AbortController();
   private readonly warmRuns = new Set<Promise<BatchOutcome>>();
 
-  constructor(private readonly context: ExecutorContext) {
+  constructor(private context: ExecutorContext) {
     const filename = join(__dirname, 'slot-worker.js');
     if (!existsSync(filename))
       throw new Error(`slot worker not built: ${filename} (run the build)`);
@@ -99,6 +99,15 @@ export class SlotPool implements BatchExecutor {
     });
     this.running.set(batch.id, { port: port1, done });
     return done;
+  }
+
+  /**
+   * Watch mode: the next run reuses this pool, its threads and its warm Vitest processes, with its
+   * own run context (run id, scratch folder). Runner flags must not change between runs.
+   */
+  retarget(context: ExecutorContext): void {
+    this.context = context;
+    if (this.cancelWarm.signal.aborted) this.cancelWarm = new AbortController();
   }
 
   async cancelAll(): Promise<void> {
