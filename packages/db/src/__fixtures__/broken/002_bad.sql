@@ -1,0 +1,2 @@
+CREATE TABLE fine (id int);
+ALTER TABLE missing_table ADD COLUMN x int;
