@@ -125,14 +125,41 @@ type V8ToIstanbulFactory = (
   sources: Record<string, unknown>,
 ) => V8ToIstanbul;
 
-/** The v8-to-istanbul of the running Jest's @jest/reporters (what Jest's own coverage uses). */
-function loadV8ToIstanbul(): V8ToIstanbulFactory {
+/** Loads a module the running Jest's @jest/reporters depends on (what Jest's own coverage uses). */
+function requireFromJestReporters(name: string): unknown {
   const jestBin = process.env['SHARDWISE_JEST_BIN'];
   if (!jestBin) throw new Error('SHARDWISE_JEST_BIN is not set');
   const reporters = createRequire(createRequire(jestBin).resolve('@jest/core')).resolve(
     '@jest/reporters',
   );
-  const loaded = createRequire(reporters)('v8-to-istanbul') as
+  return createRequire(reporters)(name);
+}
+
+interface CoverageMapLike {
+  toJSON(): Record<string, unknown>;
+}
+
+/**
+ * Babel coverage maps positions in the transformed code; Jest's CoverageReporter maps them back
+ * to the source through each file's `inputSourceMap` before reporting. The same is done here,
+ * per test file, with the istanbul-lib-source-maps Jest uses.
+ */
+async function sourceMapped(coverage: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const libCoverage = requireFromJestReporters('istanbul-lib-coverage') as {
+    createCoverageMap(data: Record<string, unknown>): CoverageMapLike;
+  };
+  const libSourceMaps = requireFromJestReporters('istanbul-lib-source-maps') as {
+    createSourceMapStore(): { transformCoverage(map: CoverageMapLike): Promise<CoverageMapLike> };
+  };
+  const map = await libSourceMaps
+    .createSourceMapStore()
+    .transformCoverage(libCoverage.createCoverageMap(coverage));
+  return map.toJSON();
+}
+
+/** The v8-to-istanbul of the running Jest's @jest/reporters. */
+function loadV8ToIstanbul(): V8ToIstanbulFactory {
+  const loaded = requireFromJestReporters('v8-to-istanbul') as
     V8ToIstanbulFactory | { default: V8ToIstanbulFactory };
   return typeof loaded === 'function' ? loaded : loaded.default;
 }
@@ -174,7 +201,7 @@ async function artifactOf(result: JestTestResult): Promise<Record<string, unknow
       ? undefined
       : result.v8Coverage !== undefined && result.v8Coverage.length > 0
         ? await v8ToIstanbul(result.v8Coverage)
-        : (result.coverage ?? {});
+        : await sourceMapped(result.coverage ?? {});
   return {
     path: result.testFilePath,
     ...(coverage === undefined ? {} : { coverage }),
