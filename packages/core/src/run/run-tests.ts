@@ -92,8 +92,6 @@ export interface RunTestsOptions {
   debugLog?: DebugLog;
   /** Each resource reading, as recorded in the report's samples. */
   onSample?: (sample: RunReport['samples'][number]) => void;
-  /** Each resource reading, as recorded in the report's samples. */
-  onSample?: (sample: RunReport['samples'][number]) => void;
   /** Plugin functions (see api/hooks.ts): file classification and the worker count. */
   hooks?: ShardwiseHooks;
   log?: (line: string) => void;
