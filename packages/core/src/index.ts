@@ -62,6 +62,19 @@ export {
 export { runTests, type RunSelection, type RunFlags, type RunTestsResult } from './run/run-tests';
 export { SlotPool } from './run/slot-pool';
 export { formatRunSummary } from './report/terminal-summary';
+export {
+  LiveProgress,
+  progressHooks,
+  progressModeFor,
+  type ProgressStart,
+} from './report/live-progress';
+export {
+  mergeRunReports,
+  readShardReport,
+  type MergeContext,
+  type MergeStep,
+} from './report/merge-reports';
+export { renderHtmlReport } from './report/html-report';
 export { exitCodeOf } from './report/build-report';
 export { getRunnerAdapter } from './runners/registry';
 export type { RunnerAdapter, FileRunResult, TestCaseResult } from './runners/types';
