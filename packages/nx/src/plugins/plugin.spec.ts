@@ -87,12 +87,9 @@ describe('createNodes', () => {
       },
     });
     expect(integration.inputs).toEqual([
-      '{workspaceRoot}/apps/api/src/server.int.test.ts',
-      '{workspaceRoot}/apps/api/src/server.ts',
-      '{workspaceRoot}/apps/api/tsconfig.json',
-      '{workspaceRoot}/apps/api/vitest.config.mts',
-      '{workspaceRoot}/libs/lib/src/a.ts',
-      '{workspaceRoot}/libs/lib/src/index.ts',
+      '{workspaceRoot}/apps/api/src/{server.int.test,server}.ts',
+      '{workspaceRoot}/apps/api/{tsconfig.json,vitest.config.mts}',
+      '{workspaceRoot}/libs/lib/src/{a,index}.ts',
       '{workspaceRoot}/tsconfig.base.json',
       '{projectRoot}/**/*',
       '!{projectRoot}/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}',

@@ -5,12 +5,29 @@
  * since a shard's inputs can reach files outside its project.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { CreateNodes, CreateNodesContext, CreateNodesResult } from '@nx/devkit';
+import { dirname, isAbsolute, join } from 'node:path';
+import type {
+  CreateNodes,
+  CreateNodesContext,
+  CreateNodesResult,
+  PostTasksExecution,
+} from '@nx/devkit';
 import { hashObject, hashWithWorkspaceContext, workspaceDataDirectory } from '@nx/devkit/internal';
-import { closeParsePool, planWorkspace, resolveConfig, type WorkspacePlan } from '@shardwise/core';
+import {
+  closeParsePool,
+  planWorkspace,
+  recordReportTimings,
+  resolveConfig,
+  runReportSchema,
+  type WorkspacePlan,
+} from '@shardwise/core';
 import { writeFileSync, renameSync } from 'node:fs';
-import { buildProjectTargets, type ProjectTargets } from './project-targets';
+import {
+  buildProjectTargets,
+  EXECUTOR,
+  taskReportDir,
+  type ProjectTargets,
+} from './project-targets';
 import { indexCodeFolders, installedAtRoot } from './shard-inputs';
 
 export type ShardwisePluginOptions = Record<string, unknown>;
@@ -136,3 +153,43 @@ export const createNodes: CreateNodes<ShardwisePluginOptions> = [
 
 /** The same function under the name Nx 20–22 looked for. */
 export const createNodesV2 = createNodes;
+
+/**
+ * After every Nx run: shard tasks that came from the remote cache ran on another machine (a CI
+ * agent), so their restored reports hold timings this machine has not seen. They join the local
+ * timing history, which `shardwise timings update` turns into the committed timings file. Tasks
+ * that ran here were recorded by the executor; local cache hits were recorded when they ran.
+ */
+export const postTasksExecution: PostTasksExecution<ShardwisePluginOptions> = (
+  options,
+  context,
+) => {
+  let cacheDir: string;
+  try {
+    const config = resolveConfig(options ?? {}, {
+      kind: 'nx',
+      file: 'nx.json',
+      keyPrefix: 'plugins[@shardwise/nx].options',
+    });
+    cacheDir = isAbsolute(config.cacheDir)
+      ? config.cacheDir
+      : join(context.workspaceRoot, config.cacheDir);
+  } catch {
+    return; // A configuration error is reported by inference, with its location.
+  }
+  for (const result of Object.values(context.taskResults)) {
+    const { task, status } = result;
+    if (status !== 'remote-cache') continue;
+    if (!/--shard-\d+$/.test(task.target.target)) continue;
+    const dir = join(context.workspaceRoot, taskReportDir(task.target.project, task.target.target));
+    try {
+      const runId = readFileSync(join(dir, 'latest'), 'utf8').trim();
+      const report = runReportSchema.parse(
+        JSON.parse(readFileSync(join(dir, runId, 'report.json'), 'utf8')) as unknown,
+      );
+      recordReportTimings(cacheDir, report, Date.now());
+    } catch {
+      // A report that is missing or does not parse is no timing; the run's result stands.
+    }
+  }
+};

@@ -5,7 +5,13 @@
  */
 import type { TargetConfiguration } from '@nx/devkit';
 import type { ProjectPlan, WorkspacePlan } from '@shardwise/core';
-import { shardInputs, unionInputs, type FolderIndex, type NxInput } from './shard-inputs';
+import {
+  formatInputs,
+  shardInputParts,
+  unionParts,
+  type FolderIndex,
+  type InputParts,
+} from './shard-inputs';
 
 export const EXECUTOR = '@shardwise/nx:test';
 export const TARGET_GROUP = 'Shardwise';
@@ -39,22 +45,27 @@ export function buildProjectTargets(
   const targets: Record<string, TargetConfiguration> = {};
   const group: string[] = [];
   const technologies = project.runner === undefined ? [] : [project.runner];
-  const allInputs: NxInput[][] = [];
+  const allParts: InputParts[] = [];
 
   for (const category of project.categories) {
     const shardNames: string[] = [];
-    const categoryInputs: NxInput[][] = [];
+    const categoryParts: InputParts[] = [];
     for (const shard of category.shards) {
       const name = shardTargetName(prefix, category.name, shard.index);
       const files = shard.files.map((f) => f.path);
-      const inputs = shardInputs(files, { plan, project, categoryName: category.name, ...context });
-      categoryInputs.push(inputs);
+      const parts = shardInputParts(files, {
+        plan,
+        project,
+        categoryName: category.name,
+        ...context,
+      });
+      categoryParts.push(parts);
       const metadata: ShardMetadata = { category: category.name, shard: shard.index, files };
       targets[name] = {
         executor: EXECUTOR,
         options: { category: category.name, shard: shard.index },
         cache: true,
-        inputs,
+        inputs: formatInputs(parts, context.folders),
         outputs: [`{workspaceRoot}/${taskReportDir(project.name, name)}`],
         metadata: {
           description: `Shard ${shard.index} of ${category.shards.length} of the ${category.name} tests (${files.length} file${files.length === 1 ? '' : 's'})`,
@@ -65,13 +76,13 @@ export function buildProjectTargets(
       shardNames.push(name);
     }
     const parent = `${prefix}-${category.name}`;
-    const inputs = unionInputs(categoryInputs);
-    allInputs.push(inputs);
+    const union = unionParts(categoryParts);
+    allParts.push(union);
     targets[parent] = {
       executor: 'nx:noop',
       cache: true,
       dependsOn: shardNames.map((target) => ({ target })),
-      inputs,
+      inputs: formatInputs(union, context.folders),
       metadata: {
         description: `The ${category.name} tests, as ${shardNames.length} cacheable shard task(s)`,
         technologies,
@@ -89,7 +100,7 @@ export function buildProjectTargets(
     executor: EXECUTOR,
     options: {},
     cache: true,
-    inputs: unionInputs(allInputs),
+    inputs: formatInputs(unionParts(allParts), context.folders),
     outputs: [`{workspaceRoot}/${taskReportDir(project.name, optimized)}`],
     metadata: {
       description:

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compactFileSets, indexCodeFolders, unionInputs } from './shard-inputs';
+import {
+  braceSets,
+  compactFileSets,
+  formatInputs,
+  indexCodeFolders,
+  unionParts,
+  type InputParts,
+} from './shard-inputs';
 
 describe('compactFileSets', () => {
   const workspace = [
@@ -23,46 +30,67 @@ describe('compactFileSets', () => {
     ]);
     expect(compactFileSets(closure, folders)).toEqual([
       '{workspaceRoot}/libs/a/**/*',
-      '{workspaceRoot}/libs/b/src/data.json',
-      '{workspaceRoot}/libs/b/src/one.ts',
+      '{workspaceRoot}/libs/b/src/{data.json,one.ts}',
     ]);
   });
 
-  it('never widens to a folder that holds a code file outside the closure', () => {
+  it('takes a folder with negations where the closure misses few of its code files', () => {
+    const many = Array.from({ length: 9 }, (_, i) => `libs/c/src/f${i}.ts`);
+    const index = indexCodeFolders([...many, 'libs/c/src/f.test.ts', 'libs/c/src/g.test.ts']);
+    expect(compactFileSets(new Set(many), index)).toEqual([
+      '{workspaceRoot}/libs/**/*',
+      '!{workspaceRoot}/libs/c/src/{f.test,g.test}.ts',
+    ]);
+  });
+
+  it('never widens to a folder where the negations would cost more than the names they save', () => {
     const closure = new Set(['libs/b/src/one.ts', 'libs/b/src/two.ts']);
-    expect(compactFileSets(closure, folders)).toEqual([
-      '{workspaceRoot}/libs/b/src/one.ts',
-      '{workspaceRoot}/libs/b/src/two.ts',
+    expect(compactFileSets(closure, folders)).toEqual(['{workspaceRoot}/libs/b/src/{one,two}.ts']);
+  });
+});
+
+describe('braceSets', () => {
+  it('writes one brace set per folder, sharing the extension when every name has it', () => {
+    expect(
+      braceSets(['a/x.ts', 'a/y.ts', 'a/b/z.ts', 'c/p.ts', 'c/q.json', 'root.ts', 'a/odd{1}.ts']),
+    ).toEqual([
+      '{workspaceRoot}/a/b/z.ts',
+      '{workspaceRoot}/a/odd{1}.ts',
+      '{workspaceRoot}/a/{x,y}.ts',
+      '{workspaceRoot}/c/{p.ts,q.json}',
+      '{workspaceRoot}/root.ts',
     ]);
   });
 });
 
-describe('unionInputs', () => {
-  it('merges file sets, env and externals, negations last', () => {
-    expect(
-      unionInputs([
-        [
-          '{workspaceRoot}/b.ts',
-          '{projectRoot}/**/*',
-          '!{projectRoot}/**/*.ts',
-          { env: 'B' },
-          { externalDependencies: ['jest'] },
-        ],
-        [
-          '{workspaceRoot}/a.ts',
-          '{workspaceRoot}/b.ts',
-          { env: 'A' },
-          { externalDependencies: ['zod', 'jest'] },
-        ],
-      ]),
-    ).toEqual([
+describe('unionParts and formatInputs', () => {
+  const parts = (over: Partial<InputParts>): InputParts => ({
+    files: new Set(),
+    projectSets: new Set(['{projectRoot}/**/*']),
+    negations: new Set(['!{projectRoot}/**/*.ts']),
+    wide: false,
+    env: new Set(),
+    externals: new Set(),
+    ...over,
+  });
+
+  it('merges files, env and externals, negations after the file sets', () => {
+    const union = unionParts([
+      parts({ files: new Set(['b.ts']), env: new Set(['B']), externals: new Set(['jest']) }),
+      parts({ files: new Set(['a.ts', 'b.ts']), env: new Set(['A']), externals: new Set(['zod']) }),
+    ]);
+    expect(formatInputs(union, indexCodeFolders(['a.ts', 'b.ts', 'c.ts']))).toEqual([
+      '{workspaceRoot}/{a,b}.ts',
       '{projectRoot}/**/*',
-      '{workspaceRoot}/a.ts',
-      '{workspaceRoot}/b.ts',
       '!{projectRoot}/**/*.ts',
       { env: 'A' },
       { env: 'B' },
       { externalDependencies: ['jest', 'zod'] },
     ]);
+  });
+
+  it('drops the negation when one part is wide, so the union never narrows a wide shard', () => {
+    const union = unionParts([parts({}), parts({ wide: true, negations: new Set() })]);
+    expect(formatInputs(union, new Map())).toEqual(['{projectRoot}/**/*']);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * A shard's Nx `inputs`: exactly what can change its result, written compactly. The files of its
  * tests' import closures become `{workspaceRoot}/…` file sets, with a folder glob wherever a
- * closure takes every code file under that folder; then the project's non-code files, the
- * runner config and setup files with their closures, result-changing env vars, and the third-party
- * packages reached as `externalDependencies`.
+ * closure takes every code file under that folder and one brace set per folder for the rest
+ * (`{workspaceRoot}/libs/a/src/{x,y}.ts`: the same files, a third of the bytes, and inference
+ * output at scale is mostly these lists); then the project's non-code files, the runner config
+ * and setup files with their closures, result-changing env vars, and the third-party packages
+ * reached as `externalDependencies`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,22 +19,34 @@ import {
 
 export type NxInput = string | { env: string } | { externalDependencies: string[] };
 
-/** Counts of code files under every folder (recursively), for folder compaction. */
-export type FolderIndex = Map<string, number>;
+/** The code files under every folder (recursively), for folder compaction. */
+export type FolderIndex = Map<string, string[]>;
 
 export function indexCodeFolders(files: readonly string[]): FolderIndex {
-  const counts: FolderIndex = new Map();
+  const index: FolderIndex = new Map();
   for (const file of files) {
     if (!CODE_FILE.test(file)) continue;
     for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
       const folder = file.slice(0, i);
-      counts.set(folder, (counts.get(folder) ?? 0) + 1);
+      const list = index.get(folder);
+      if (list === undefined) index.set(folder, [file]);
+      else list.push(file);
     }
   }
-  return counts;
+  return index;
 }
 
-/** Files → the fewest file sets: a folder where every code file under it is included. */
+/**
+ * A folder glob pays for itself when the closure holds nearly every code file under the folder:
+ * each file it leaves out costs a negation (a full path), each file it takes saves a name.
+ */
+const MISSING_PER_COVERED = 1 / 4;
+
+/**
+ * Files → few file sets with exactly the same code files: a folder glob where the closure holds
+ * (nearly) every code file under `dir`, with a `!` negation for each one it does not (Nx applies
+ * the negations of `{workspaceRoot}` sets to the whole group); brace sets per folder elsewhere.
+ */
 export function compactFileSets(files: ReadonlySet<string>, folders: FolderIndex): string[] {
   const covered = new Map<string, number>();
   for (const file of files) {
@@ -42,22 +56,74 @@ export function compactFileSets(files: ReadonlySet<string>, folders: FolderIndex
       covered.set(folder, (covered.get(folder) ?? 0) + 1);
     }
   }
-  const full = new Set(
-    [...covered].filter(([folder, n]) => folders.get(folder) === n).map(([folder]) => folder),
-  );
-  const topmostFull = (file: string): string | undefined => {
+  const worthGlob = (folder: string): boolean => {
+    const taken = covered.get(folder) ?? 0;
+    const total = folders.get(folder)?.length ?? 0;
+    return taken > 1 && total - taken <= taken * MISSING_PER_COVERED;
+  };
+  const topmost = new Map<string, string | undefined>();
+  const topmostGlob = (file: string): string | undefined => {
     for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
       const folder = file.slice(0, i);
-      if (full.has(folder)) return folder;
+      let chosen = topmost.get(folder);
+      if (!topmost.has(folder)) {
+        chosen = worthGlob(folder) ? folder : undefined;
+        topmost.set(folder, chosen);
+      }
+      if (chosen !== undefined) return chosen;
     }
     return undefined;
   };
   const sets = new Set<string>();
+  const globbed = new Set<string>();
+  const single: string[] = [];
   for (const file of files) {
-    const folder = CODE_FILE.test(file) ? topmostFull(file) : undefined;
-    sets.add(folder === undefined ? `{workspaceRoot}/${file}` : `{workspaceRoot}/${folder}/**/*`);
+    const folder = CODE_FILE.test(file) ? topmostGlob(file) : undefined;
+    if (folder === undefined) single.push(file);
+    else globbed.add(folder);
   }
-  return [...sets].sort();
+  const missing: string[] = [];
+  for (const folder of globbed) {
+    sets.add(`{workspaceRoot}/${folder}/**/*`);
+    for (const file of folders.get(folder) ?? []) if (!files.has(file)) missing.push(file);
+  }
+  for (const set of braceSets(single)) sets.add(set);
+  return [...[...sets].sort(), ...braceSets(missing).map((set) => `!${set}`)];
+}
+
+/** Characters that mean something in a glob: a name holding one is written on its own. */
+const GLOB_SPECIAL = /[{}[\]*?,!()\\]/;
+
+/** Files grouped per folder as `{workspaceRoot}/dir/{a,b}.ts` (Nx's globs expand braces). */
+export function braceSets(files: readonly string[]): string[] {
+  const byFolder = new Map<string, string[]>();
+  const out: string[] = [];
+  for (const file of files) {
+    const slash = file.lastIndexOf('/');
+    const name = file.slice(slash + 1);
+    if (GLOB_SPECIAL.test(name)) {
+      out.push(`{workspaceRoot}/${file}`);
+      continue;
+    }
+    const folder = slash === -1 ? '' : file.slice(0, slash + 1);
+    const names = byFolder.get(folder);
+    if (names === undefined) byFolder.set(folder, [name]);
+    else names.push(name);
+  }
+  for (const [folder, names] of byFolder) {
+    if (names.length === 1) {
+      out.push(`{workspaceRoot}/${folder}${names[0]}`);
+      continue;
+    }
+    names.sort();
+    const dot = names[0]!.lastIndexOf('.');
+    const extension = dot > 0 ? names[0]!.slice(dot) : '';
+    const shared =
+      extension !== '' && names.every((n) => n.endsWith(extension) && n.length > extension.length);
+    const stems = shared ? names.map((n) => n.slice(0, -extension.length)) : names;
+    out.push(`{workspaceRoot}/${folder}{${stems.join(',')}}${shared ? extension : ''}`);
+  }
+  return out.sort();
 }
 
 const CODE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
@@ -71,7 +137,20 @@ export interface ShardInputsContext {
   isKnownPackage: (name: string) => boolean;
 }
 
-export function shardInputs(files: readonly string[], context: ShardInputsContext): NxInput[] {
+/** What a shard's inputs are made of, kept apart so that unions stay exact and compact. */
+export interface InputParts {
+  /** Workspace-relative files of the closures (tests, sources, runner config and setup). */
+  files: Set<string>;
+  /** `{projectRoot}` file sets (positive), and the negations that apply when no part is wide. */
+  projectSets: Set<string>;
+  negations: Set<string>;
+  /** A wide file takes the whole project: no negation may narrow the union then. */
+  wide: boolean;
+  env: Set<string>;
+  externals: Set<string>;
+}
+
+export function shardInputParts(files: readonly string[], context: ShardInputsContext): InputParts {
   const { plan, project } = context;
   const category = project.categories.find((c) => c.name === context.categoryName);
   const reached = new Set<string>();
@@ -80,30 +159,74 @@ export function shardInputs(files: readonly string[], context: ShardInputsContex
   }
   const projectGlob = (glob: string) =>
     project.root === '' ? `{workspaceRoot}/${glob}` : `{projectRoot}/${glob}`;
-  const inputs: NxInput[] = compactFileSets(reached, context.folders);
-  const wide =
+  const parts: InputParts = {
+    files: reached,
+    projectSets: new Set(),
+    negations: new Set(),
+    wide: false,
+    env: new Set([...plan.config.env, ...(category?.config.env ?? [])]),
+    externals: new Set(),
+  };
+  parts.wide =
     category?.shards.some((s) =>
       s.files.some((f) => files.includes(f.path) && f.wideReasons.length > 0),
     ) ?? false;
-  if (wide) {
-    inputs.push(projectGlob('**/*'));
+  if (parts.wide) {
+    parts.projectSets.add(projectGlob('**/*'));
   } else if (category?.config.inputs === undefined) {
-    // Every non-code file of the project: fixtures, JSON, SQL, snapshots, .env files.
-    inputs.push(projectGlob('**/*'), `!${projectGlob(CODE_GLOB)}`);
+    // Every non-code file of the project: fixtures, JSON, SQL, snapshots, .env files. At the
+    // workspace root the negation would join the `{workspaceRoot}` group and drop every code
+    // file of the closures too, so a root project takes all its files.
+    parts.projectSets.add(projectGlob('**/*'));
+    if (project.root !== '') parts.negations.add(`!${projectGlob(CODE_GLOB)}`);
   } else {
-    inputs.push(...category.config.inputs.map(projectGlob));
+    for (const glob of category.config.inputs) parts.projectSets.add(projectGlob(glob));
   }
-  for (const name of [...new Set([...plan.config.env, ...(category?.config.env ?? [])])].sort())
-    inputs.push({ env: name });
-  const externals = new Set<string>();
   for (const path of reached) {
     for (const id of plan.graph.nodes.get(path)?.externals ?? [])
-      externals.add(packageNameOf(id.slice(0, id.lastIndexOf('@')) || id));
+      parts.externals.add(packageNameOf(id.slice(0, id.lastIndexOf('@')) || id));
   }
-  if (project.runner === 'jest' || project.runner === 'vitest') externals.add(project.runner);
-  const known = [...externals].filter(context.isKnownPackage).sort();
-  if (known.length > 0) inputs.push({ externalDependencies: known });
+  if (project.runner === 'jest' || project.runner === 'vitest') parts.externals.add(project.runner);
+  for (const name of [...parts.externals])
+    if (!context.isKnownPackage(name)) parts.externals.delete(name);
+  return parts;
+}
+
+/** The Nx `inputs` list for some parts: file sets, then negations, env, externals. */
+export function formatInputs(parts: InputParts, folders: FolderIndex): NxInput[] {
+  const inputs: NxInput[] = [
+    ...compactFileSets(parts.files, folders),
+    ...[...parts.projectSets].sort(),
+  ];
+  if (!parts.wide) inputs.push(...[...parts.negations].sort());
+  for (const name of [...parts.env].sort()) inputs.push({ env: name });
+  if (parts.externals.size > 0) inputs.push({ externalDependencies: [...parts.externals].sort() });
   return inputs;
+}
+
+export function shardInputs(files: readonly string[], context: ShardInputsContext): NxInput[] {
+  return formatInputs(shardInputParts(files, context), context.folders);
+}
+
+/** The union of several shards' parts: what a parent target must see to be affected exactly. */
+export function unionParts(list: readonly InputParts[]): InputParts {
+  const union: InputParts = {
+    files: new Set(),
+    projectSets: new Set(),
+    negations: new Set(),
+    wide: false,
+    env: new Set(),
+    externals: new Set(),
+  };
+  for (const parts of list) {
+    for (const f of parts.files) union.files.add(f);
+    for (const p of parts.projectSets) union.projectSets.add(p);
+    for (const n of parts.negations) union.negations.add(n);
+    for (const e of parts.env) union.env.add(e);
+    for (const x of parts.externals) union.externals.add(x);
+    union.wide ||= parts.wide;
+  }
+  return union;
 }
 
 /** A package Nx has as an external node: installed at the workspace root. */
@@ -117,23 +240,4 @@ export function installedAtRoot(workspaceRoot: string): (name: string) => boolea
     }
     return known;
   };
-}
-
-/** Union of input lists, deduplicated, externals merged, in a stable order. */
-export function unionInputs(lists: readonly NxInput[][]): NxInput[] {
-  const sets = new Set<string>();
-  const env = new Set<string>();
-  const externals = new Set<string>();
-  for (const list of lists) {
-    for (const input of list) {
-      if (typeof input === 'string') sets.add(input);
-      else if ('env' in input) env.add(input.env);
-      else for (const name of input.externalDependencies) externals.add(name);
-    }
-  }
-  const negated = [...sets].filter((s) => s.startsWith('!'));
-  const out: NxInput[] = [...[...sets].filter((s) => !s.startsWith('!')).sort(), ...negated.sort()];
-  for (const name of [...env].sort()) out.push({ env: name });
-  if (externals.size > 0) out.push({ externalDependencies: [...externals].sort() });
-  return out;
 }
