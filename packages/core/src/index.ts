@@ -93,6 +93,7 @@ export { compileGlobs, createClassifier, type FileClassifier } from './discovery
 export { detectRunner, type RunnerDetection } from './discovery/detect-runner';
 export type { Project } from './discovery/projects';
 export { withFileLock, isProcessAlive } from './util/file-lock';
+export { recordReportTimings } from './cache/timing-history';
 export { compareRuns, formatBench, CLI_PATH, type BenchResult } from './bench/compare-runs';
 export {
   mergeCoverage,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-write';
 import { withFileLock } from '../util/file-lock';
+import type { RunReport } from '../report/report-schema';
 
 const fileHistorySchema = z.strictObject({
   /** Exponentially weighted duration of recent runs that ran (not cached), ms. */
@@ -81,4 +82,21 @@ export class TimingHistory {
       writeFileAtomic(this.file, JSON.stringify({ version: 1, files: sorted }));
     });
   }
+}
+
+/**
+ * Merges the timings of a run report produced elsewhere (an Nx task restored from the remote
+ * cache: it ran on another machine). Files served from a cache and files that never ran are not
+ * timings. Returns how many files were recorded.
+ */
+export function recordReportTimings(
+  cacheDir: string,
+  report: Pick<RunReport, 'files'>,
+  now: number,
+): number {
+  const outcomes: FileOutcome[] = report.files
+    .filter((f) => !f.cached && f.status !== 'notRun')
+    .map((f) => ({ path: f.path, durationMs: f.durationMs, status: f.status }));
+  new TimingHistory(cacheDir).record(outcomes, now);
+  return outcomes.length;
 }

@@ -22,12 +22,7 @@ import {
   type WorkspacePlan,
 } from '@shardwise/core';
 import { writeFileSync, renameSync } from 'node:fs';
-import {
-  buildProjectTargets,
-  EXECUTOR,
-  taskReportDir,
-  type ProjectTargets,
-} from './project-targets';
+import { buildProjectTargets, taskReportDir, type ProjectTargets } from './project-targets';
 import { indexCodeFolders, installedAtRoot } from './shard-inputs';
 
 export type ShardwisePluginOptions = Record<string, unknown>;
