@@ -104,6 +104,25 @@ export async function cloneTemplate(
   return name;
 }
 
+const OBJECT_IN_USE = '55006';
+const DROP_PATIENCE_MS = 3_000;
+
+/**
+ * Drops `name` once its sessions are gone. pg's `Pool.end()` resolves before its connections
+ * have closed, and a session killed by `WITH (FORCE)` while its client is closing makes that
+ * client throw an uncaught error; so the drop waits for closing sessions and forces only after.
+ */
 export async function dropDatabase(admin: Pool, name: string): Promise<void> {
+  const deadline = Date.now() + DROP_PATIENCE_MS;
+  for (;;) {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${ident(name)}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== OBJECT_IN_USE) throw error;
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   await admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
 }

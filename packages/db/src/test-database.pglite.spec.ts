@@ -3,14 +3,10 @@
  * starts), through node-postgres as an application would connect.
  */
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabaseHost, type DatabaseHost } from './database-host';
-import { registerTestDatabase } from './hooks';
 import { TestDatabase } from './test-database';
-
-const migrations = join(__dirname, '__fixtures__', 'migrations');
-const hooks = { beforeAll, beforeEach, afterEach, afterAll };
+import { migrations, pooledApplicationCases, rollbackCases } from './test-support/isolation-cases';
 const START_MS = 120_000;
 
 let hostA: DatabaseHost;
@@ -28,61 +24,12 @@ afterAll(async () => {
   await Promise.all([hostA?.stop(), hostB?.stop()]);
 }, START_MS);
 
-/** The product rows and the next id the sequence hands out, as a pooled app sees them. */
-async function catalog(pool: pg.Pool) {
-  const { rows } = await pool.query('SELECT sku, stock FROM product ORDER BY sku');
-  return rows;
-}
-
 describe('truncate isolation with a pooled application (pg.Pool max 4)', () => {
-  const db = registerTestDatabase({ schema: migrations, isolation: 'truncate' }, hooks);
-  let app: pg.Pool;
-  beforeEach(() => {
-    app = new pg.Pool({ connectionString: db.url, max: 4 });
-  });
-  afterEach(() => app.end());
-
-  it('lets the application write through four connections at once', async () => {
-    await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        app.query('INSERT INTO product (sku, name, stock) VALUES ($1, $2, 1)', [`X-${i}`, `x${i}`]),
-      ),
-    );
-    await app.query('SELECT take_stock(1, 5)');
-    expect((await app.query('SELECT count(*)::int AS n FROM product')).rows[0]?.n).toBe(14);
-    expect((await app.query('SELECT count(*)::int AS n FROM customer_order')).rows[0]?.n).toBe(1);
-  });
-
-  it('starts the next test from the seeded rows, with sequences set back', async () => {
-    expect(await catalog(app)).toEqual([
-      { sku: 'KB-01', stock: 25 },
-      { sku: 'MS-02', stock: 120 },
-    ]);
-    expect((await app.query('SELECT count(*)::int AS n FROM customer_order')).rows[0]?.n).toBe(0);
-    const inserted = await app.query(
-      "INSERT INTO product (sku, name, stock) VALUES ('NEW', 'new', 1) RETURNING id, label",
-    );
-    expect(inserted.rows[0]).toEqual({ id: 3, label: 'NEW: new' });
-    const order = await app.query(
-      'INSERT INTO customer_order (product_id, quantity) VALUES (1, 1) RETURNING id',
-    );
-    expect(order.rows[0]?.id).toBe('1');
-  });
+  pooledApplicationCases('truncate');
 });
 
 describe('rollback isolation (one connection)', () => {
-  const db = registerTestDatabase({ schema: migrations, isolation: 'rollback' }, hooks);
-
-  it('writes inside the test', async () => {
-    await db.query("UPDATE product SET stock = 0 WHERE sku = 'KB-01'");
-    expect((await db.query("SELECT stock FROM product WHERE sku = 'KB-01'")).rows[0]?.stock).toBe(0);
-  });
-
-  it('sees none of the previous test’s writes', async () => {
-    expect((await db.query("SELECT stock FROM product WHERE sku = 'KB-01'")).rows[0]?.stock).toBe(
-      25,
-    );
-  });
+  rollbackCases();
 });
 
 describe('TestDatabase lifecycle', () => {
