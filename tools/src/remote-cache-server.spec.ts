@@ -137,6 +137,16 @@ describe('remote cache server', () => {
     expect(s.stats().faults).toBe(1);
   });
 
+  it('drops the connection in reset mode', async () => {
+    const s = await server({ mode: 'reset' });
+    const outcome = await get(s.url, 'h').then(
+      (response) => `answered ${response.status}`,
+      () => 'dropped',
+    );
+    expect(outcome).toBe('dropped');
+    expect(s.stats().faults).toBeGreaterThanOrEqual(1);
+  });
+
   it('never answers in hang mode, and close() still ends promptly', async () => {
     const s = await server({ mode: 'hang' });
     const aborted = await get(s.url, 'h', undefined, AbortSignal.timeout(300)).then(

@@ -10,7 +10,8 @@
  *   read-only token writes.
  *
  * Loopback only. `GET /stats` returns the counters as JSON. Fault modes (`error500`, `hang`,
- * `garbage`) let tests exercise Nx's client against a misbehaving server.
+ * `garbage`, `reset`: the connection dropped without an answer) let tests exercise Nx's client
+ * against a misbehaving server.
  *
  *   node tools/dist/remote-cache-server.js --port 0 --dir /tmp/nx-remote [--token T] [--mode ok]
  */
@@ -23,8 +24,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export type FaultMode = 'ok' | 'error500' | 'hang' | 'garbage';
-const FAULT_MODES: readonly FaultMode[] = ['ok', 'error500', 'hang', 'garbage'];
+export type FaultMode = 'ok' | 'error500' | 'hang' | 'garbage' | 'reset';
+const FAULT_MODES: readonly FaultMode[] = ['ok', 'error500', 'hang', 'garbage', 'reset'];
 
 export interface RemoteCacheServerOptions {
   /** 0 (the default) picks a free port. */
@@ -47,7 +48,7 @@ export interface RemoteCacheStats {
   conflicts: number;
   unauthorized: number;
   forbidden: number;
-  /** Requests answered by a fault mode (500, garbage, or left hanging). */
+  /** Requests answered by a fault mode (500, garbage, a reset, or left hanging). */
   faults: number;
   /** Hashes stored, in the order they were stored. */
   keys: string[];
@@ -206,6 +207,12 @@ export async function start(options: RemoteCacheServerOptions = {}): Promise<Rem
       // Never answers; close() destroys the socket.
       counters.faults++;
       req.resume();
+      return;
+    }
+    if (mode === 'reset') {
+      // The connection dropped without an answer, as a crashing server or a proxy would.
+      counters.faults++;
+      req.socket.destroy();
       return;
     }
     if (mode === 'error500') {

@@ -1,6 +1,7 @@
 /**
  * The one test command (`npm test`, called by `.ci/run`): static checks, then every test suite,
- * then one closing line `N passed, N failed` that totals every test case that ran, so a run that
+ * then the fault suite's counts (faults tried, outcomes correct, stale passes, orphaned processes)
+ * and one closing line `N passed, N failed` that totals every test case that ran, so a run that
  * executed nothing is visible. Exit code is non-zero when a check or a test fails.
  */
 import { spawnSync } from 'node:child_process';
@@ -84,6 +85,31 @@ function leftoverProcesses(): string[] {
   return found;
 }
 
+/** Totals of the records the fault suite writes, one per case (faults/src/support/fault.ts). */
+function faultCounts(): { tried: number; correct: number; stale: number; orphans: number } {
+  const totals = { tried: 0, correct: 0, stale: 0, orphans: 0 };
+  const dir = join(resultsDir, 'faults');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    return totals;
+  }
+  for (const name of names) {
+    const record = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+      tried: number;
+      outcomesCorrect: number;
+      stalePasses: number;
+      orphanedProcesses: number;
+    };
+    totals.tried += record.tried;
+    totals.correct += record.outcomesCorrect;
+    totals.stale += record.stalePasses;
+    totals.orphans += record.orphanedProcesses;
+  }
+  return totals;
+}
+
 function main(): void {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -96,6 +122,7 @@ function main(): void {
   for (const [name, config] of [
     ['unit', 'vitest.config.mts'],
     ['e2e', 'e2e/vitest.config.mts'],
+    ['faults', 'faults/vitest.config.mts'],
   ] as const) {
     const suite = runVitestSuite(name, config);
     ok = suite.ok && ok;
@@ -113,6 +140,12 @@ function main(): void {
       `${c.name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`,
     );
   }
+  const faults = faultCounts();
+  if (faults.tried === 0 || faults.correct < faults.tried || faults.stale + faults.orphans > 0)
+    ok = false;
+  process.stderr.write(
+    `faults: ${faults.tried} tried, ${faults.correct} outcomes correct, ${faults.stale} stale passes, ${faults.orphans} orphaned processes\n`,
+  );
   if (!ok) process.stderr.write('one or more checks or suites failed\n');
   const passed = counts.reduce((n, c) => n + c.passed, 0);
   const failed = counts.reduce((n, c) => n + c.failed, 0);
