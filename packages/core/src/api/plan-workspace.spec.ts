@@ -195,6 +195,28 @@ describe('planWorkspace', () => {
     );
   });
 
+  it('plans one project alone with the same shards and hashes, reading only what it reaches', async () => {
+    const root = tempWorkspace({
+      ...WORKSPACE,
+      'libs/util/src/index.test.ts': `import { util } from './index'; test('u', () => util());`,
+    });
+    linkWorkspacePackage(root);
+    const whole = await planOf(root);
+    const scoped = await planWorkspace({
+      workspaceRoot: root,
+      config: defaults,
+      env: {},
+      projectRoots: ['libs/util'],
+    });
+    expect(scoped.projects.map((p) => p.root)).toEqual(['libs/util']);
+    expect(scoped.projects[0]?.categories).toEqual(
+      whole.projects.find((p) => p.root === 'libs/util')?.categories,
+    );
+    expect(scoped.graph.nodes.has('apps/api/src/server.ts')).toBe(false);
+    // The import cache still holds the other projects' files: a whole plan parses nothing.
+    expect((await planOf(root)).stats.parsed).toBe(0);
+  });
+
   it('lists uncategorized test files instead of dropping them', async () => {
     const root = tempWorkspace({
       'project.json': '{"name":"solo"}',

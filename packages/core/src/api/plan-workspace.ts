@@ -77,6 +77,12 @@ export interface PlanWorkspaceOptions {
   workspaceRoot: string;
   config: ShardwiseConfig;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Plan only the projects with these roots (workspace-relative, '' for the root project): only
+   * the files their tests reach are read and parsed. Their shards and closure hashes are the same
+   * as in a plan of the whole workspace, since a closure hash depends only on what it reaches.
+   */
+  projectRoots?: readonly string[] | undefined;
 }
 
 interface ProjectContext {
@@ -108,7 +114,9 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
   }
 
   const contexts: ProjectContext[] = [];
+  const inScope = options.projectRoots === undefined ? undefined : new Set(options.projectRoots);
   for (const project of projects) {
+    if (inScope !== undefined && !inScope.has(project.root)) continue;
     const projectFiles = filesByProject.get(project) ?? [];
     const testFiles = projectFiles
       .filter((f) => classifier.isTestFile(relativeTo(f, project.root)))
@@ -142,7 +150,11 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
   });
   const roots = contexts.flatMap((c) => [...c.testFiles.map((t) => t.path), ...c.sharedInputs]);
   const graph = await buildFileGraph({ workspaceRoot, roots, cache, resolver });
-  cache.save(new Set([...graph.nodes.values()].map((n) => n.contentHash)));
+  cache.save(
+    inScope === undefined
+      ? new Set([...graph.nodes.values()].map((n) => n.contentHash))
+      : undefined,
+  );
   const closures = computeClosureHashes(graph.nodes);
 
   const timings = readTimings(workspaceRoot);

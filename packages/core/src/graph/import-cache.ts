@@ -74,12 +74,16 @@ export class ImportCache {
     this.dirty = true;
   }
 
-  /** Keeps only the given hashes (the files that exist now) and writes the file if it changed. */
-  save(live: ReadonlySet<string>): void {
+  /**
+   * Writes the file if it changed. With `live` (the files that exist now, from a plan of the whole
+   * workspace), keeps only those hashes; a plan of part of the workspace passes none and prunes
+   * nothing, since it has not seen the other files.
+   */
+  save(live?: ReadonlySet<string>): void {
     const entries: Record<string, z.infer<typeof entrySchema>> = {};
     let dropped = false;
     for (const [hash, value] of this.entries) {
-      if (!live.has(hash)) {
+      if (live !== undefined && !live.has(hash)) {
         dropped = true;
         continue;
       }

@@ -57,16 +57,18 @@ export default async function testExecutor(
   const targetName = context.targetName;
   if (projectName === undefined || targetName === undefined)
     throw new Error('Shardwise: the test executor needs a project and a target');
-  const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '';
+  const configuredRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '';
+  const projectRoot = configuredRoot === '.' ? '' : configuredRoot;
   const workspaceRoot = context.root;
   const { config } = loadConfig({ workspaceRoot });
   let plan;
   try {
-    plan = await planWorkspace({ workspaceRoot, config });
+    // This project alone: a shard task reads only the files its project's tests reach.
+    plan = await planWorkspace({ workspaceRoot, config, projectRoots: [projectRoot] });
   } finally {
     await closeParsePool();
   }
-  const project = plan.projects.find((p) => p.root === (projectRoot === '.' ? '' : projectRoot));
+  const project = plan.projects.find((p) => p.root === projectRoot);
   if (project === undefined) {
     process.stdout.write(
       `Shardwise: project "${projectName}" has no test files; nothing to run.\n`,
