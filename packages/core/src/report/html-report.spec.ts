@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { historyRun, ranFile, reportFile, runReport } from '../history/__fixtures__/recorded-runs';
 import { escapeHtml, renderHtmlReport } from './html-report';
+import { writeRunReport } from './write-report';
 
 const report = runReport(
   [
@@ -109,5 +113,24 @@ describe('renderHtmlReport', () => {
     expect(escapeHtml(`<a href="x">&'</a>`)).toBe(
       '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;',
     );
+  });
+});
+
+describe('writeRunReport with a failing HTML renderer', () => {
+  it('still writes report.json, junit.xml and the latest pointer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardwise-html-fault-'));
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const written = writeRunReport(dir, report, new Map(), () => {
+        throw new Error('boom');
+      });
+      expect(written.html).toBeUndefined();
+      expect(existsSync(written.json) && existsSync(written.junit)).toBe(true);
+      expect(readFileSync(join(dir, 'latest'), 'utf8').trim()).toBe(report.runId);
+      expect(String(stderr.mock.calls[0]?.[0])).toContain('report.html not written (boom)');
+    } finally {
+      stderr.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,8 +30,16 @@ export function writeRunReport(
   writeFileAtomic(junit, toJUnitXml(report, failedAttempts));
   let html: string | undefined;
   if (renderHtml !== undefined) {
-    html = join(dir, 'report.html');
-    writeFileAtomic(html, renderHtml(report));
+    // The HTML is for people; a fault in it must not cost the run its JSON, JUnit and pointer.
+    try {
+      const text = renderHtml(report);
+      html = join(dir, 'report.html');
+      writeFileAtomic(html, text);
+    } catch (error) {
+      process.stderr.write(
+        `shardwise: report.html not written (${error instanceof Error ? error.message : String(error)}); report.json and junit.xml are complete\n`,
+      );
+    }
   }
   writeFileAtomic(join(reportDir, 'latest'), `${report.runId}\n`);
   return { dir, json, junit, html };
