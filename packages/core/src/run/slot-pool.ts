@@ -9,6 +9,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import Piscina from 'piscina';
 import type { ExecutorContext } from './run-tests';
 import type { Batch, BatchExecutor, BatchOutcome } from './scheduler';
+import { SlotDatabases } from './slot-databases';
 import type { SlotTask } from './slot-worker';
 import { WarmVitestPool } from './warm-vitest';
 
@@ -18,6 +19,7 @@ export class SlotPool implements BatchExecutor {
   private readonly warm: WarmVitestPool | undefined;
   private cancelWarm = new AbortController();
   private readonly warmRuns = new Set<Promise<BatchOutcome>>();
+  private readonly databases: SlotDatabases;
 
   constructor(private context: ExecutorContext) {
     const filename = join(__dirname, 'slot-worker.js');
@@ -31,6 +33,7 @@ export class SlotPool implements BatchExecutor {
       // Threads only drive child processes and parse their output.
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });
+    this.databases = new SlotDatabases(context.workspaceRoot);
     this.warm = context.warmVitest
       ? new WarmVitestPool({
           workspaceRoot: context.workspaceRoot,
@@ -63,9 +66,29 @@ export class SlotPool implements BatchExecutor {
   }
 
   execute(batch: Batch): Promise<BatchOutcome> {
+    if (this.databases.entryFor(batch.projectRoot) === undefined)
+      return this.executeInSlot(batch, {});
+    // A project using @shardwise/db gets its slot's database URL (the slot starts it once).
+    const cancelled = this.cancelWarm.signal;
+    return this.databases.envFor(batch.slotId, batch.projectRoot).then((databaseEnv) =>
+      cancelled.aborted
+        ? {
+            results: [],
+            exitCode: null,
+            signal: null,
+            timedOut: false,
+            cancelled: true,
+            stderrTail: '',
+          }
+        : this.executeInSlot(batch, databaseEnv),
+    );
+  }
+
+  private executeInSlot(batch: Batch, databaseEnv: Record<string, string>): Promise<BatchOutcome> {
     const { context } = this;
     const env: Record<string, string> = {
       ...this.baseEnv(),
+      ...databaseEnv,
       SHARDWISE_WORKER_ID: String(batch.slotId),
     };
     const input = {
@@ -119,11 +142,13 @@ export class SlotPool implements BatchExecutor {
 
   async release(): Promise<void> {
     await this.warm?.stopAll();
+    await this.databases.stopAll();
   }
 
   async close(): Promise<void> {
     await this.cancelAll();
     await this.warm?.stopAll();
+    await this.databases.stopAll();
     await this.pool.destroy();
   }
 }
