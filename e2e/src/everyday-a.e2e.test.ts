@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNxWorkspace, killRunning, nx, taskStatuses } from './nx-workspace';
 import { cleanup, exampleWithPackages, packPackages, repoRoot } from './packed';
 
 interface ReportFile {
@@ -425,5 +426,45 @@ export default defineConfig({ test: { projects: [
     // Same config (one transform cache folder) and not one transform more.
     expect(transformCaches()).toHaveLength(1);
     expect(countFiles(transformDir)).toBe(transformed);
+  });
+});
+
+describe('coverage under Nx 24 (packed @shardwise/nx, a Jest shard target)', () => {
+  let root: string;
+
+  beforeAll(() => {
+    root = createNxWorkspace().root;
+  });
+  afterAll(() => {
+    killRunning();
+    cleanup(root);
+  });
+
+  it('the shard writes coverage into its report folder, which an Nx cache hit restores', async () => {
+    const init = await nx(root, ['g', '@shardwise/nx:init', '--no-interactive']);
+    expect(init.code, init.output).toBe(0);
+    const task = 'money:test-unit--shard-1';
+    const args = ['run', task, '--coverage', '--output-style=static'];
+    const first = await nx(root, args);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toMatch(/coverage: lines [\d.]+%/);
+    const reports = join(root, '.shardwise/reports/money/test-unit--shard-1');
+    const lcovOf = () => {
+      const runId = readFileSync(join(reports, 'latest'), 'utf8').trim();
+      return readFileSync(join(reports, runId, 'coverage/lcov.info'), 'utf8');
+    };
+    const lcov = lcovOf();
+    expect(lcov).toContain('SF:libs/money/src/');
+
+    rmSync(join(root, '.shardwise/reports'), { recursive: true, force: true });
+    const again = await nx(root, args);
+    expect(again.code, again.output).toBe(0);
+    expect(taskStatuses(again.output).get(task)).toBe('local cache');
+    expect(lcovOf()).toBe(lcov);
+
+    // The option is part of Nx's hash: without it the task is not the coverage run's.
+    const plain = await nx(root, ['run', task, '--output-style=static']);
+    expect(plain.code, plain.output).toBe(0);
+    expect(taskStatuses(plain.output).get(task)).toBe('ran');
   });
 });
