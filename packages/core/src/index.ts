@@ -39,6 +39,16 @@ export {
   type RunEvent,
   type ReportOptions,
 } from './api/shardwise-api';
+export { runningUnderNx, ownsTerminal } from './api/output-mode';
+export {
+  findBottleneck,
+  formatResourceLines,
+  withResourceLines,
+  type Bottleneck,
+  type BottleneckVerdict,
+} from './run/resources/bottleneck';
+export { WatchSession, type WatchEvent, type WatchTrigger } from './watch/watch-session';
+export { runWatch, type WatchCommandOptions } from './cli/watch-command';
 export {
   loadHooks,
   type ShardwiseHooks,

@@ -1,13 +1,12 @@
 /** The CLI's commands: each loads the config, calls the engine and prints. */
 import si from 'systeminformation';
-import { findAffectedTests } from '../api/affected';
+import { affected, plan } from '../api/shardwise-api';
 import { CLI_PATH, compareRuns, formatBench } from '../bench/compare-runs';
 import { planWorkspace, type WorkspacePlan } from '../api/plan-workspace';
 import { loadConfig } from '../config/load-config';
 import { UsageError } from '../errors';
 import { suggestShardCount, type ShardSuggestion } from '../plan/suggest-shards';
 import { estimateDurationMs, writeTimings, TIMINGS_FILE } from '../plan/timings';
-import { changedFilesSince } from '../vcs/changed-files';
 import { formatPlan, planToJson } from './format-plan';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
@@ -18,9 +17,8 @@ interface CommonOptions {
   configFile: string | undefined;
 }
 
-async function loadPlan(options: CommonOptions): Promise<WorkspacePlan> {
-  const { config } = loadConfig({ workspaceRoot: options.cwd, configFile: options.configFile });
-  return planWorkspace({ workspaceRoot: options.cwd, config });
+function loadPlan(options: CommonOptions): Promise<WorkspacePlan> {
+  return plan({ workspaceRoot: options.cwd, configFile: options.configFile });
 }
 
 function print(text: string): void {
@@ -61,16 +59,19 @@ export async function runPlan(
 export async function runAffected(
   options: CommonOptions & { base: string | undefined; files: string[] | undefined; json: boolean },
 ): Promise<number> {
-  const changed = options.files ?? changedFilesSince(options.cwd, options.base ?? 'HEAD');
-  const plan = await loadPlan(options);
-  const affected = findAffectedTests(plan, changed);
+  const { changed, affected: tests } = await affected({
+    workspaceRoot: options.cwd,
+    configFile: options.configFile,
+    files: options.files,
+    base: options.base ?? 'HEAD',
+  });
   if (options.json) {
-    print(JSON.stringify({ schemaVersion: 1, changed, affected }, null, 2));
+    print(JSON.stringify({ schemaVersion: 1, changed, affected: tests }, null, 2));
   } else {
     process.stderr.write(
-      `${changed.length} changed file(s); ${affected.length} affected test file(s)\n`,
+      `${changed.length} changed file(s); ${tests.length} affected test file(s)\n`,
     );
-    for (const test of affected)
+    for (const test of tests)
       print(
         `${test.path}\t${test.project}:${test.category} shard ${test.shard}\t← ${test.because.slice(0, 3).join(', ')}`,
       );

@@ -7,7 +7,10 @@ import { exitCodeOf } from '../report/build-report';
 import { LiveProgress, progressHooks, progressModeFor } from '../report/live-progress';
 import { formatRunSummary } from '../report/terminal-summary';
 import { formatEverydayNotes } from '../test-coverage/everyday-notes';
-import { runTests, type RunFlags, type RunSelection } from '../run/run-tests';
+import { ownsTerminal } from '../api/output-mode';
+import { run } from '../api/shardwise-api';
+import { withResourceLines } from '../run/resources/bottleneck';
+import type { RunFlags, RunSelection } from '../run/run-tests';
 import { SlotPool } from '../run/slot-pool';
 
 export interface RunCommandOptions {
@@ -126,11 +129,11 @@ export async function runRun(
   // A status line redrawn in place on a terminal; plain lines in CI logs and under --json.
   const progress = new LiveProgress({
     stream: process.stderr,
-    mode: progressModeFor(process.stderr, options.json),
+    mode: ownsTerminal(process.stderr) ? progressModeFor(process.stderr, options.json) : 'plain',
     verbose: options.verbose,
   });
   try {
-    const result = await runTests({
+    const result = await run({
       workspaceRoot: options.cwd,
       config,
       plan,
@@ -141,10 +144,10 @@ export async function runRun(
       createExecutor: (context) => (pool = new SlotPool(context)),
       ...progressHooks(progress),
       log: options.verbose ? (line) => progress.log(line) : undefined,
-    });
+    }).result;
     progress.stop();
     const { report, written } = result;
-    process.stderr.write(`\n${formatRunSummary(report, written.dir)}\n`);
+    process.stderr.write(`\n${withResourceLines(formatRunSummary(report, written.dir), report)}\n`);
     for (const line of formatEverydayNotes(result, options.flags))
       process.stderr.write(`${line}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

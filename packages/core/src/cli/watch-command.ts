@@ -3,9 +3,12 @@
  * file, on one warm slot pool; `a` runs all, `f` runs failed, `q` quits. Progress and summaries go
  * to stderr; `--json` prints one JSON object per watch event on stdout (for scripts and tests).
  */
+import { ownsTerminal } from '../api/output-mode';
 import { loadConfig } from '../config/load-config';
 import { UsageError } from '../errors';
+import { LiveProgress, progressHooks } from '../report/live-progress';
 import { formatRunSummary } from '../report/terminal-summary';
+import { withResourceLines } from '../run/resources/bottleneck';
 import type { RunFlags } from '../run/run-tests';
 import type { SchedulerEvent } from '../run/scheduler';
 import { listenForKeys, type WatchKey } from '../watch/watch-keys';
@@ -56,7 +59,7 @@ function describeEvent(event: WatchEvent): string | undefined {
         ? 'no failed test files to run'
         : `saved ${event.changed.slice(0, 3).join(', ')}: no test file reaches it`;
     case 'run-end':
-      return `${formatRunSummary(event.report, event.reportDir)}\n${HELP}`;
+      return `${withResourceLines(formatRunSummary(event.report, event.reportDir), event.report)}\n${HELP}`;
     case 'error':
       return `watch: ${event.message}`;
   }
@@ -90,14 +93,23 @@ export async function runWatch(options: WatchCommandOptions): Promise<number> {
         process.stdout.write(`${JSON.stringify(line)}\n`);
       }
     },
-    // Watch runs are small: a line per finished file, then the summary.
-    runCallbacks: () => ({
-      onEvent: (event) => {
-        const line = fileLine(event);
-        if (line !== undefined) stderr(line);
-      },
-      ...(options.verbose ? { log: stderr } : {}),
-    }),
+    // The live view on a terminal Shardwise owns; elsewhere a line per finished file.
+    runCallbacks: () => {
+      if (!ownsTerminal(process.stderr))
+        return {
+          onEvent: (event) => {
+            const line = fileLine(event);
+            if (line !== undefined) stderr(line);
+          },
+          ...(options.verbose ? { log: stderr } : {}),
+        };
+      const progress = new LiveProgress({ stream: process.stderr, mode: 'live', verbose: true });
+      return {
+        ...progressHooks(progress),
+        ...(options.verbose ? { log: (line: string) => progress.log(line) } : {}),
+        done: () => progress.stop(),
+      };
+    },
   });
 
   let stopKeys: () => void = () => undefined;

@@ -79,6 +79,11 @@ export const resourceSampleSchema = z.strictObject({
   memory: z.number().min(0).max(1),
   load: z.number().nonnegative(),
   disk: z.strictObject({ readBytesPerSec: z.number(), writeBytesPerSec: z.number() }).nullable(),
+  /** Every interface but loopback. Optional: reports written before it was added have none. */
+  network: z
+    .strictObject({ rxBytesPerSec: z.number(), txBytesPerSec: z.number() })
+    .nullable()
+    .optional(),
   busySlots: z.number().int().nonnegative(),
 });
 export type ReportSample = z.infer<typeof resourceSampleSchema>;
@@ -107,6 +112,11 @@ export const runReportSchema = z.strictObject({
     initialSlots: z.number().int().min(1),
     maxSlots: z.number().int().min(1),
     reason: z.string(),
+    /** What the pool was sized from (optional: older reports have none). */
+    cores: z.number().int().min(1).optional(),
+    /** The container's CPU quota in cores; null when unlimited. */
+    cpuQuota: z.number().positive().nullable().optional(),
+    memoryLimitMb: z.number().positive().nullable().optional(),
   }),
   files: z.array(reportFileSchema),
   samples: z.array(resourceSampleSchema),

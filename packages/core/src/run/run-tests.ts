@@ -476,6 +476,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
       memory: clamp01(sample.memory),
       load: Math.max(0, sample.load),
       disk: sample.disk ?? null,
+      network: sample.network ?? null,
       busySlots: scheduler.busySlots,
     };
     samples.push(reading);
@@ -565,7 +566,14 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     interrupted: outcome.interrupted,
     wallMs,
     cpuMs: processTreeCpuMs() - cpuAtStart,
-    pool: { initialSlots: capacity.initial, maxSlots: capacity.cap, reason: capacity.reason },
+    pool: {
+      initialSlots: capacity.initial,
+      maxSlots: capacity.cap,
+      reason: capacity.reason,
+      cores: availableParallelism(),
+      cpuQuota: limits.cpuQuota ?? null,
+      memoryLimitMb: limits.memoryLimitMb ?? null,
+    },
     samples,
     busySlotMs: scheduler.busyMs,
   });

@@ -38,7 +38,7 @@ export type WatchEvent =
   | { type: 'error'; message: string };
 
 /** The callbacks of one run (a live view, for instance), made fresh for each run. */
-export type RunCallbacks = Pick<RunTestsOptions, 'onEvent' | 'onSample' | 'log'>;
+export type RunCallbacks = Pick<RunTestsOptions, 'onEvent' | 'onSample' | 'onStart' | 'log'>;
 
 export interface WatchSessionOptions {
   workspaceRoot: string;

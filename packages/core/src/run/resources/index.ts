@@ -16,6 +16,13 @@ export {
   type SystemSamplerOptions,
 } from './resource-sampler';
 export {
+  findBottleneck,
+  formatResourceLines,
+  withResourceLines,
+  type Bottleneck,
+  type BottleneckVerdict,
+} from './bottleneck';
+export {
   computePoolCapacity,
   DEFAULT_MEMORY_PER_WORKER_MB,
   type PoolCapacity,

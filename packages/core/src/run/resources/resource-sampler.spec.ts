@@ -10,6 +10,11 @@ function readings(overrides: Partial<SystemReadings> = {}): SystemReadings {
     currentLoad: async () => ({ currentLoad: 25 }),
     mem: async () => ({ total: 8000 * MIB, available: 2000 * MIB }),
     fsStats: async () => ({ rx_sec: 1000, wx_sec: 500 }),
+    networkStats: async () => [
+      { iface: 'lo', rx_sec: 9_000, tx_sec: 9_000 },
+      { iface: 'eth0', rx_sec: 300, tx_sec: 100 },
+      { iface: 'eth1', rx_sec: 20, tx_sec: 5 },
+    ],
     loadAverage: () => 1.5,
     cores: () => 4,
     ...overrides,
@@ -33,7 +38,24 @@ describe('createSystemSampler', () => {
       availableMemoryMb: 2000,
       load: 1.5,
       disk: { readBytesPerSec: 1000, writeBytesPerSec: 500 },
+      // Loopback left out: it is the machine talking to itself.
+      network: { rxBytesPerSec: 320, txBytesPerSec: 105 },
     });
+  });
+
+  it('reports no network throughput on the first call (null rates) or without interfaces', async () => {
+    const first = createSystemSampler(() => 0, {
+      limits: NO_LIMITS,
+      readings: readings({
+        networkStats: async () => [{ iface: 'eth0', rx_sec: null, tx_sec: null }],
+      }),
+    });
+    expect((await first.sample()).network).toBeUndefined();
+    const none = createSystemSampler(() => 0, {
+      limits: NO_LIMITS,
+      readings: readings({ networkStats: () => Promise.reject(new Error('no /proc/net/dev')) }),
+    });
+    expect((await none.sample()).network).toBeUndefined();
   });
 
   it('counts t from an explicit run start', async () => {

@@ -1,6 +1,6 @@
 /**
- * Resource readings for pool sizing and the report's `samples[]`: CPU busy fraction, memory, load
- * and disk throughput, from systeminformation, corrected by the container's cgroup where a CPU quota
+ * Resource readings for pool sizing and the report's `samples[]`: CPU busy fraction, memory, load,
+ * disk and network throughput, from systeminformation, corrected by the container's cgroup where a CPU quota
  * or memory limit applies (systeminformation sees the host, not the container).
  */
 import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
@@ -24,6 +24,8 @@ export interface ResourceSample {
   load: number;
   /** undefined where the platform or container does not report disk throughput. */
   disk: { readBytesPerSec: number; writeBytesPerSec: number } | undefined;
+  /** Summed over every interface but loopback; undefined where unsupported or on the first call. */
+  network?: { rxBytesPerSec: number; txBytesPerSec: number } | undefined;
 }
 
 export interface ResourceSampler {
@@ -37,6 +39,12 @@ export interface SystemReadings {
   mem(): Promise<{ total: number; available: number } | null>;
   /** Bytes per second since the previous call; null on the first call or where unsupported. */
   fsStats(): Promise<{ rx_sec: number | null; wx_sec: number | null } | null>;
+  /** Per interface, bytes per second since the previous call (null on the first call). */
+  networkStats(): Promise<Array<{
+    iface: string;
+    rx_sec: number | null;
+    tx_sec: number | null;
+  }> | null>;
   loadAverage(): number;
   cores(): number;
 }
@@ -58,6 +66,7 @@ export const systemReadings: SystemReadings = {
   mem: () => si.mem(),
   // Typed non-null, but resolves null on Windows and the BSDs.
   fsStats: () => si.fsStats(),
+  networkStats: () => si.networkStats('*'),
   loadAverage: () => loadavg()[0] ?? 0,
   cores: () => availableParallelism(),
 };
@@ -77,6 +86,19 @@ async function settle<T>(read: () => Promise<T>): Promise<T | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Loopback traffic is this machine talking to itself (a test database): CPU, not network. */
+function networkThroughput(
+  interfaces: Array<{ iface: string; rx_sec: number | null; tx_sec: number | null }> | undefined,
+): ResourceSample['network'] {
+  const external = (interfaces ?? []).filter((i) => i.iface !== 'lo' && !i.iface.startsWith('lo'));
+  const rx = external.map((i) => finite(i.rx_sec));
+  const tx = external.map((i) => finite(i.tx_sec));
+  if (external.length === 0 || rx.includes(undefined) || tx.includes(undefined)) return undefined;
+  const sum = (values: Array<number | undefined>) =>
+    values.reduce<number>((a, b) => a + (b ?? 0), 0);
+  return { rxBytesPerSec: sum(rx), txBytesPerSec: sum(tx) };
 }
 
 /**
@@ -99,10 +121,11 @@ export function createSystemSampler(
 
   return {
     async sample(): Promise<ResourceSample> {
-      const [load, mem, fs] = await Promise.all([
+      const [load, mem, fs, net] = await Promise.all([
         settle(readings.currentLoad),
         settle(readings.mem),
         settle(readings.fsStats),
+        settle(readings.networkStats),
       ]);
       const now = clock();
       const loadAverage = readings.loadAverage();
@@ -144,6 +167,7 @@ export function createSystemSampler(
           readBytesPerSec === undefined || writeBytesPerSec === undefined
             ? undefined
             : { readBytesPerSec, writeBytesPerSec },
+        network: networkThroughput(net ?? undefined),
       };
     },
   };

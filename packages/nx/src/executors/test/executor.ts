@@ -12,10 +12,15 @@ import {
   exitCodeOf,
   formatCoverageLine,
   formatRunSummary,
+  LiveProgress,
   loadConfig,
+  ownsTerminal,
   planWorkspace,
-  runTests,
+  progressHooks,
+  run,
+  runWatch,
   SlotPool,
+  withResourceLines,
   type OptimizationLevel,
 } from '@shardwise/core';
 import { taskReportDir, type ShardMetadata } from '../../plugins/project-targets';
@@ -35,6 +40,8 @@ export interface TestExecutorOptions {
   updateSnapshots?: boolean;
   coverage?: boolean;
   verbose?: boolean;
+  /** Rerun the tests a save reaches, until `q` (see `shardwise watch`). */
+  watch?: boolean;
   args?: string[];
 }
 
@@ -103,6 +110,28 @@ export default async function testExecutor(
     }
   }
 
+  if (options.watch === true) {
+    await runWatch({
+      cwd: workspaceRoot,
+      configFile: undefined,
+      project: project.name,
+      category: options.category,
+      flags: {
+        optimization: options.optimization,
+        workers: options.workers,
+        maxWorkers: options.maxWorkers,
+        timeoutMs: options.timeout,
+        retries: options.retries,
+        passThrough: options.args,
+      },
+      debounceMs: 200,
+      json: false,
+      verbose: options.verbose === true,
+      argv: process.argv.slice(2),
+    });
+    return { success: true };
+  }
+
   const reportDir = join(workspaceRoot, taskReportDir(projectName, targetName));
   // The folder is this task's cached output: it holds this run's report and nothing older.
   rmSync(reportDir, { recursive: true, force: true });
@@ -111,8 +140,14 @@ export default async function testExecutor(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let pool: SlotPool | undefined;
+  // Under Nx the executor never owns the terminal (Nx's TUI or static output lays it out):
+  // plain lines, then one summary block. Run by hand on a terminal, the live view.
+  const live = ownsTerminal(process.stderr);
+  const progress = live
+    ? new LiveProgress({ stream: process.stderr, mode: 'live', verbose: options.verbose })
+    : undefined;
   try {
-    const { report, written, coverage } = await runTests({
+    const { report, written, coverage } = await run({
       workspaceRoot,
       config,
       plan,
@@ -135,18 +170,29 @@ export default async function testExecutor(
       argv: process.argv.slice(2),
       signal: controller.signal,
       createExecutor: (executorContext) => (pool = new SlotPool(executorContext)),
-      onEvent: (event) => {
-        if (event.type === 'file-done' && (options.verbose || event.outcome.status === 'failed')) {
-          process.stdout.write(
-            `${event.outcome.status.toUpperCase().padEnd(7)} ${event.outcome.file.path}\n`,
-          );
-        }
-      },
-    });
-    process.stdout.write(`${formatRunSummary(report, written.dir)}\n`);
-    if (coverage !== undefined) process.stdout.write(`${formatCoverageLine(coverage)}\n`);
+      ...(progress === undefined
+        ? {
+            onEvent: (event) => {
+              if (
+                event.type === 'file-done' &&
+                (options.verbose || event.outcome.status === 'failed')
+              ) {
+                process.stdout.write(
+                  `${event.outcome.status.toUpperCase().padEnd(7)} ${event.outcome.file.path}\n`,
+                );
+              }
+            },
+          }
+        : progressHooks(progress)),
+    }).result;
+    progress?.stop();
+    // One write: the summary block stays in one piece in Nx's captured output.
+    const summary = withResourceLines(formatRunSummary(report, written.dir), report);
+    const coverageLine = coverage === undefined ? '' : `${formatCoverageLine(coverage)}\n`;
+    process.stdout.write(`${summary}\n${coverageLine}`);
     return { success: exitCodeOf(report) === 0 };
   } finally {
+    progress?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await pool?.close();
