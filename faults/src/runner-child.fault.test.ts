@@ -201,6 +201,15 @@ describe('faults in a runner child', () => {
       // A node:test project is told by its package.json "test" script.
       'node/package.json': `${JSON.stringify({ name: 'node-exit', private: true, scripts: { test: 'node --test' } })}\n`,
       'node/src/ok.test.js': nodePassing('ok'),
+      // Exits after its first test has reported: node --test passes such a file with one test.
+      'node/src/late-exit.test.js': [
+        "const { test } = require('node:test');",
+        "const assert = require('node:assert');",
+        "test('first passes', async () => { await new Promise((r) => setTimeout(r, 100)); assert.equal(1, 1); });",
+        "test('exits', async () => { await new Promise((r) => setTimeout(r, 100)); process.exit(0); });",
+        "test('would fail', () => assert.equal(1, 2));",
+        '',
+      ].join('\n'),
       'node/src/exit.test.js': [
         "const { test } = require('node:test');",
         "const assert = require('node:assert');",
@@ -223,6 +232,7 @@ describe('faults in a runner child', () => {
     const first = await runCli(root, args, { tag: ctx.tag, timeoutMs: 120_000 });
     expect(first.code, describeRun(first)).toBe(1);
     const report = reportOf(first);
+    expect(fileOf(report, 'node/src/late-exit.test.js').status).toBe('failed');
     for (const project of ['node', 'vitest', 'jest']) {
       const ext = project === 'vitest' ? 'ts' : 'js';
       const exiting = fileOf(report, `${project}/src/exit.test.${ext}`);
@@ -235,6 +245,9 @@ describe('faults in a runner child', () => {
     expect(second.code, describeRun(second)).toBe(1);
     const again = reportOf(second);
     expect(again.summary.cachedFiles).toBe(3);
+    expect(
+      again.files.filter((f) => f.path.includes('exit.test') && f.status !== 'failed'),
+    ).toEqual([]);
     expect(again.files.filter((f) => f.path.includes('exit.test')).every((f) => !f.cached)).toBe(
       true,
     );

@@ -44,6 +44,8 @@ interface FileState {
   stderr: string;
   /** A failure outside any test: a failed hook or suite. */
   error: TestFailure | undefined;
+  /** Tests and suites enqueued without a result yet, by nesting and name (names can repeat). */
+  pending: Map<string, number>;
 }
 
 const STDERR_TAIL_CHARS = 8 * 1024;
@@ -117,7 +119,7 @@ async function* shardwiseNodeTestReporter(
   const stateOf = (file: string): FileState => {
     let state = files.get(file);
     if (state === undefined) {
-      state = { tests: [], started: [], stderr: '', error: undefined };
+      state = { tests: [], started: [], stderr: '', error: undefined, pending: new Map() };
       files.set(file, state);
     }
     return state;
@@ -141,15 +143,32 @@ async function* shardwiseNodeTestReporter(
       if (data.passed === false && failureType(data.error) !== 'subtestsFailed') {
         state.error ??= fileFailureOf(data.error, state.stderr);
       }
+      // Node passes a file whose process exited 0 mid-run (process.exit): the tests it had
+      // enqueued and never finished tell it apart from a file that ran every test.
+      const unfinished = [...state.pending]
+        .filter(([, count]) => count > 0)
+        .map(([key]) => key.slice(key.indexOf('\0') + 1));
+      if (unfinished.length > 0) {
+        state.error ??= {
+          message: `the test file's process ended before these tests finished: ${unfinished.join(', ')} (process.exit?)`,
+          stack: state.stderr.trim() === '' ? undefined : state.stderr.trim(),
+        };
+      }
       finished.add(file);
       files.delete(file);
       yield `${JSON.stringify(toResultLine(file, state, data.durationMs))}\n`;
+    } else if (event.type === 'test:enqueue') {
+      const state = stateOf(file);
+      const key = `${data.nesting}\0${data.name}`;
+      state.pending.set(key, (state.pending.get(key) ?? 0) + 1);
     } else if (event.type === 'test:start') {
       const state = stateOf(file);
       state.started.length = data.nesting;
       state.started.push({ name: data.name, hasResultBelow: false });
     } else if (event.type === 'test:pass' || event.type === 'test:fail') {
       const state = stateOf(file);
+      const key = `${data.nesting}\0${data.name}`;
+      state.pending.set(key, (state.pending.get(key) ?? 0) - 1);
       const frame = state.started[data.nesting];
       const path = state.started.slice(0, data.nesting).map((ancestor) => ancestor.name);
       const parent = state.started[data.nesting - 1];
