@@ -61,7 +61,8 @@ function runVitestSuite(name: string, configFile: string): { ok: boolean; count:
 
 /**
  * Processes the suites left behind: anything whose environment carries a SHARDWISE_RUN_ID (a
- * runner or guard Shardwise started) or that is a cache server from tools/. Linux /proc only.
+ * runner or guard Shardwise started), a cache server from tools/, or the report test's Chromium
+ * (its profile folder names it). Linux /proc only.
  */
 function leftoverProcesses(): string[] {
   const found: string[] = [];
@@ -76,7 +77,11 @@ function leftoverProcesses(): string[] {
     try {
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      if (environ.includes('SHARDWISE_RUN_ID=') || cmdline.includes('remote-cache-server'))
+      if (
+        environ.includes('SHARDWISE_RUN_ID=') ||
+        cmdline.includes('remote-cache-server') ||
+        cmdline.includes('shardwise-chromium-profile-')
+      )
         found.push(`${pid} ${cmdline.slice(0, 160)}`);
     } catch {
       // Gone, or not ours to read.
