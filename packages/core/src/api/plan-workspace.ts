@@ -8,6 +8,7 @@ import { version as swcVersion } from '@swc/core';
 import type { CategoryConfig, ShardwiseConfig } from '../config/schema';
 import { compileGlobs, createClassifier } from '../discovery/categorize';
 import { detectRunner } from '../discovery/detect-runner';
+import { findRootRunnerConfigs, rootConfigFor } from '../discovery/root-runner-config';
 import { createProjectLocator, findProjects, type Project } from '../discovery/projects';
 import { scanWorkspace } from '../discovery/scan-workspace';
 import { buildFileGraph, type FileGraph } from '../graph/build-graph';
@@ -52,6 +53,11 @@ export interface ProjectPlan {
   root: string;
   runner: string | undefined;
   runnerReason: string;
+  /**
+   * Where the runner runs (workspace-relative): the project root, or '' when a root runner config
+   * (Jest `projects`, Vitest `test.projects`) defines this project. Undefined: the project root.
+   */
+  runnerRoot?: string;
   runnerVersion: string;
   /** Runner configs, their setup files and the tsconfig chain: inputs of every test here. */
   sharedInputs: string[];
@@ -90,6 +96,7 @@ interface ProjectContext {
   files: string[];
   testFiles: Array<{ path: string; category: string | undefined }>;
   runner: ReturnType<typeof detectRunner>;
+  runnerRoot: string;
   sharedInputs: string[];
 }
 
@@ -114,6 +121,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
   }
 
   const contexts: ProjectContext[] = [];
+  const rootConfigs = findRootRunnerConfigs(workspaceRoot, files);
   const inScope = options.projectRoots === undefined ? undefined : new Set(options.projectRoots);
   for (const project of projects) {
     if (inScope !== undefined && !inScope.has(project.root)) continue;
@@ -122,10 +130,22 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
       .filter((f) => classifier.isTestFile(relativeTo(f, project.root)))
       .map((path) => ({ path, category: classifier.categoryOf(relativeTo(path, project.root)) }));
     if (testFiles.length === 0) continue;
-    const runner = detectRunner(
+    let runner = detectRunner(
       project,
       projectFiles.map((f) => relativeTo(f, project.root)),
     );
+    let runnerRoot = project.root;
+    // No runner config of its own, but a root config's `projects` covers it: run from the root.
+    const fromRoot =
+      runner.configFiles.length === 0 ? rootConfigFor(rootConfigs, project.root) : undefined;
+    if (fromRoot !== undefined) {
+      runner = {
+        runner: fromRoot.config.runner,
+        configFiles: [fromRoot.config.configFile],
+        reason: `${fromRoot.config.configFile} projects${fromRoot.entry.name === undefined ? '' : ` ("${fromRoot.entry.name}")`}`,
+      };
+      runnerRoot = '';
+    }
     const setup = runner.configFiles.flatMap((c) =>
       referencedSetupFiles(workspaceRoot, c, project.root, fileSet),
     );
@@ -136,7 +156,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
         ...tsconfigChain(workspaceRoot, project.root, fileSet),
       ]),
     ].sort();
-    contexts.push({ project, files: projectFiles, testFiles, runner, sharedInputs });
+    contexts.push({ project, files: projectFiles, testFiles, runner, runnerRoot, sharedInputs });
   }
 
   const cache = new ImportCache(join(workspaceRoot, config.cacheDir), `swc@${swcVersion}/v1`);
@@ -261,6 +281,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
       root: project.root,
       runner: runnerName,
       runnerReason: context.runner.reason,
+      runnerRoot: context.runnerRoot,
       runnerVersion: runnerVersionText,
       sharedInputs: context.sharedInputs,
       categories: categoryPlans,

@@ -161,17 +161,22 @@ export function referencedSetupFiles(
   const found = new Set<string>();
   for (const raw of setupStrings(ast)) {
     if (!/^(\.{1,2}\/|<rootDir>\/)/.test(raw)) continue;
-    const base = raw.startsWith('<rootDir>/') ? projectRoot : dirnamePosix(configFile);
-    const target = toPosix(
-      relative(workspaceRoot, resolve(workspaceRoot, base, raw.replace(/^<rootDir>\//, './'))),
-    );
-    for (const candidate of [
-      target,
-      ...['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts'].map((e) => target + e),
-    ]) {
-      if (fileSet.has(candidate)) {
-        found.add(candidate);
-        break;
+    // A root config's project entries resolve relative paths from the project's own root.
+    const bases = raw.startsWith('<rootDir>/')
+      ? [projectRoot]
+      : [...new Set([dirnamePosix(configFile), projectRoot])];
+    for (const base of bases) {
+      const target = toPosix(
+        relative(workspaceRoot, resolve(workspaceRoot, base, raw.replace(/^<rootDir>\//, './'))),
+      );
+      for (const candidate of [
+        target,
+        ...['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts'].map((e) => target + e),
+      ]) {
+        if (fileSet.has(candidate)) {
+          found.add(candidate);
+          break;
+        }
       }
     }
   }

@@ -316,7 +316,8 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     work.push({
       path: file.path,
       project: file.project.name,
-      projectRoot: file.project.root,
+      // A project defined by a root runner config runs from the root (runnerRoot '').
+      projectRoot: file.project.runnerRoot ?? file.project.root,
       category: file.category.name,
       shard: file.shard,
       runner,
