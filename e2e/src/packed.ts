@@ -17,8 +17,10 @@ let tarballs: Map<string, string> | undefined;
 
 /** Tarballs of the packages, by package name (packed once per test process). */
 export function packPackages(): Map<string, string> {
+  // The example declares @shardwise/db (its slots serve the API's test database).
   tarballs ??= packWorkspacePackages(mkdtempSync(join(tmpdir(), 'shardwise-pack-')), [
     '@shardwise/core',
+    '@shardwise/db',
   ]);
   return tarballs;
 }

@@ -11,6 +11,7 @@ const repoRoot = resolve(__dirname, '../..');
 const TARBALL_PREFIX: Readonly<Record<string, string>> = {
   '@shardwise/core': 'shardwise-core-',
   '@shardwise/nx': 'shardwise-nx-',
+  '@shardwise/db': 'shardwise-db-',
 };
 
 export function packWorkspacePackages(

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,9 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
+    // Without Shardwise: one PGlite per Vitest worker for @shardwise/db (under Shardwise the
+    // slot serves SHARDWISE_DATABASE_URL and this does nothing).
+    globalSetup: [createRequire(import.meta.url).resolve('@shardwise/db/vitest-global-setup')],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 });

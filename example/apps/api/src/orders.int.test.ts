@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from './testing/test-server.js';
+import { useApiDatabase } from './testing/database.js';
+import { json, startDatabaseTestServer, type DatabaseTestServer } from './testing/test-server.js';
 
-describe('orders over HTTP, with a store 30 ms away', () => {
-  let server: TestServer;
+describe('orders over HTTP, stored in Postgres (@shardwise/db)', () => {
+  const db = useApiDatabase();
+  let server: DatabaseTestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ latencyMs: 30 });
+    server = await startDatabaseTestServer(db.url);
   });
 
   afterAll(() => server.close());

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { json, startTestServer, type TestServer } from '../../src/testing/test-server.js';
+import { useApiDatabase } from '../../src/testing/database.js';
+import {
+  json,
+  startDatabaseTestServer,
+  type DatabaseTestServer,
+} from '../../src/testing/test-server.js';
 
-describe('inventory under concurrent orders', () => {
-  let server: TestServer;
+describe('inventory under concurrent orders, on Postgres through a pool of four', () => {
+  const db = useApiDatabase();
+  let server: DatabaseTestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ latencyMs: 10 });
+    server = await startDatabaseTestServer(db.url);
   });
 
   afterAll(() => server.close());

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProducts } from '../../src/repository/index.js';
-import { json, startTestServer, type TestServer } from '../../src/testing/test-server.js';
+import { useApiDatabase } from '../../src/testing/database.js';
+import {
+  json,
+  startDatabaseTestServer,
+  type DatabaseTestServer,
+} from '../../src/testing/test-server.js';
 
-describe('product catalog over HTTP, with a store 25 ms away', () => {
-  let server: TestServer;
+describe('product catalog over HTTP, read from Postgres (@shardwise/db)', () => {
+  const db = useApiDatabase();
+  let server: DatabaseTestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ latencyMs: 25 });
+    server = await startDatabaseTestServer(db.url);
   });
 
   afterAll(() => server.close());
