@@ -11,10 +11,16 @@ afterAll(removeTempWorkspaces);
 
 const jestBin = require.resolve('jest/bin/jest');
 
-/** A real Jest project: CommonJS and TypeScript sources, mocks, JSON fixtures, a shared module. */
+/**
+ * A real Jest project: CommonJS and TypeScript sources, mocks, JSON fixtures, a shared module,
+ * imports through moduleNameMapper and modulePaths.
+ */
 const JEST_PROJECT: Tree = {
   'project.json': JSON.stringify({ name: 'shop' }),
-  'jest.config.js': `module.exports = { testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup.js'] };`,
+  'jest.config.js': `module.exports = { testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup.js'], moduleNameMapper: { '^@shop/(.*)$': '<rootDir>/src/$1' }, modulePaths: ['<rootDir>/shared'] };`,
+  'shared/config.js': `exports.rate = 0.2;`,
+  'src/rates.js': `const { rate } = require('config'); exports.rate = rate;`,
+  'src/aliased.test.js': `const { add } = require('@shop/money'); const { rate } = require('@shop/rates'); test('aliased', () => expect(add(rate, 1)).toBe(1.2));`,
   'test/setup.js': `global.SETUP = true;`,
   'src/money.js': `exports.add = (a, b) => a + b;`,
   'src/tax.ts': `import { add } from './money'; export const withTax = (n: number) => add(n, n * 0.2);`,
@@ -61,6 +67,9 @@ describe('findAffectedTests', () => {
     ['src/util/index.js'],
     ['src/orders.test.js'],
     ['src/money.js', 'src/catalog.json'],
+    // Through moduleNameMapper and modulePaths.
+    ['src/rates.js'],
+    ['shared/config.js'],
   ];
 
   it.each(scenarios)(
@@ -77,12 +86,16 @@ describe('findAffectedTests', () => {
   it('is exact where the closure decides: a leaf change reaches only its importers', async () => {
     const plan = await planWorkspace({ workspaceRoot: root, config, env: {} });
     expect(findAffectedTests(plan, ['src/money.js']).map((t) => t.path)).toEqual([
+      'src/aliased.test.js',
       'src/money.test.js',
       'src/orders.test.js',
       'src/tax.test.ts',
     ]);
     expect(findAffectedTests(plan, ['src/__mocks__/mailer.js']).map((t) => t.path)).toEqual([
       'src/orders.test.js',
+    ]);
+    expect(findAffectedTests(plan, ['shared/config.js']).map((t) => t.path)).toEqual([
+      'src/aliased.test.js',
     ]);
   });
 

@@ -16,6 +16,7 @@ import { computeClosureHashes } from '../graph/closure-hash';
 import { ImportCache } from '../graph/import-cache';
 import { CODE_FILE } from '../graph/parse-imports';
 import { ModuleResolver } from '../graph/resolve-module';
+import { readRunnerAliases, type ProjectAliases } from '../graph/runner-aliases';
 import { assignShards, shardBalance, type Shard, type ShardFile } from '../plan/shards';
 import { estimateDurationMs, readTimings, type Timings } from '../plan/timings';
 import { hashParts } from '../util/hash';
@@ -161,8 +162,27 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
 
   const cache = new ImportCache(join(workspaceRoot, config.cacheDir), `swc@${swcVersion}/v1`);
   cache.load();
+  // Each project's runner aliases (moduleNameMapper, resolve.alias) apply to its own files.
+  const aliasesByProject = new Map<Project, ProjectAliases>();
+  const aliasesFor = (importer: string): ProjectAliases | undefined => {
+    const project = locate(importer);
+    if (project === undefined) return undefined;
+    let aliases = aliasesByProject.get(project);
+    if (aliases === undefined) {
+      const configFiles =
+        contexts.find((c) => c.project === project)?.runner.configFiles ??
+        detectRunner(
+          project,
+          (filesByProject.get(project) ?? []).map((f) => relativeTo(f, project.root)),
+        ).configFiles;
+      aliases = readRunnerAliases(workspaceRoot, configFiles, project.root);
+      aliasesByProject.set(project, aliases);
+    }
+    return aliases;
+  };
   const resolver = new ModuleResolver({
     workspaceRoot,
+    aliasesFor,
     internalPrefixes: [
       ...tsconfigPathPrefixes(workspaceRoot, fileSet),
       ...projects.flatMap((p) => (p.packageName === undefined ? [] : [p.packageName])),

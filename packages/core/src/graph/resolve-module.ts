@@ -9,12 +9,17 @@
  * - `external`: a third-party package, keyed by name and installed version;
  * - `builtin`: a Node built-in, keyed by nothing (the Node version is part of the run's key);
  * - `unresolved`: a specifier that looks internal but resolves to nothing; its importer is wide.
+ *
+ * Before that, the importer's project's runner aliases apply (Jest `moduleNameMapper`, Vite
+ * `resolve.alias`; the first that matches decides, as in the runners), and Jest `modulePaths` are
+ * searched for bare specifiers that are not installed packages.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { ResolverFactory } from 'oxc-resolver';
 import { toPosix } from '../util/paths';
+import type { ProjectAliases } from './runner-aliases';
 
 export type Resolution =
   | { kind: 'file'; path: string }
@@ -26,6 +31,8 @@ export interface ModuleResolverOptions {
   workspaceRoot: string;
   /** Names that belong to the workspace (workspace packages, tsconfig path keys): never external. */
   internalPrefixes?: readonly string[];
+  /** The runner aliases that apply to imports of this (workspace-relative) file. */
+  aliasesFor?: (importer: string) => ProjectAliases | undefined;
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json', '.node'];
@@ -46,10 +53,15 @@ function isRelative(specifier: string): boolean {
   );
 }
 
+function isMissing(resolution: Resolution): boolean {
+  return resolution.kind === 'external' && resolution.id.endsWith('@missing');
+}
+
 export class ModuleResolver {
   private readonly resolver: ResolverFactory;
   private readonly root: string;
   private readonly internalPrefixes: readonly string[];
+  private readonly aliasesFor: ModuleResolverOptions['aliasesFor'];
   private readonly versions = new Map<string, string>();
   /** Resolution depends only on the importer's folder (tsconfig discovery included). */
   private readonly memo = new Map<string, Resolution>();
@@ -57,6 +69,7 @@ export class ModuleResolver {
   constructor(options: ModuleResolverOptions) {
     this.root = realpathSync(options.workspaceRoot);
     this.internalPrefixes = options.internalPrefixes ?? [];
+    this.aliasesFor = options.aliasesFor;
     this.resolver = new ResolverFactory({
       tsconfig: 'auto',
       extensions: EXTENSIONS,
@@ -85,6 +98,30 @@ export class ModuleResolver {
   }
 
   private resolveUncached(importer: string, specifier: string): Resolution {
+    const project = this.aliasesFor?.(importer);
+    for (const alias of project?.aliases ?? []) {
+      const targets = alias.rewrite(specifier);
+      if (targets === undefined) continue;
+      for (const target of targets) {
+        const resolution = this.resolvePlain(importer, target);
+        if (resolution.kind !== 'unresolved' && !isMissing(resolution)) return resolution;
+      }
+      return {
+        kind: 'unresolved',
+        reason: `${alias.source} maps "${specifier}" to nothing Shardwise can resolve`,
+      };
+    }
+    const resolution = this.resolvePlain(importer, specifier);
+    if (isMissing(resolution) && project !== undefined) {
+      for (const folder of project.modulePaths) {
+        const inFolder = this.resolvePlain(importer, join(folder, specifier));
+        if (inFolder.kind === 'file') return inFolder;
+      }
+    }
+    return resolution;
+  }
+
+  private resolvePlain(importer: string, specifier: string): Resolution {
     if (isBuiltin(specifier)) return { kind: 'builtin', id: specifier.replace(/^node:/, '') };
     const result = this.resolver.resolveFileSync(`${this.root}/${importer}`, specifier);
     if (result.path !== undefined) {
