@@ -39,27 +39,6 @@ export {
   type RunEvent,
   type ReportOptions,
 } from './api/shardwise-api';
-export {
-  loadHooks,
-  type ShardwiseHooks,
-  type ClassifiedFile,
-  type MachineInfo,
-  type FileKind,
-} from './api/hooks';
-// The programmatic API (docs/api.md): what the CLI and the Nx executor call.
-export {
-  plan,
-  affected,
-  run,
-  report,
-  type WorkspaceOptions,
-  type AffectedOptions,
-  type AffectedResult,
-  type RunOptions,
-  type RunHandle,
-  type RunEvent,
-  type ReportOptions,
-} from './api/shardwise-api';
 export { runningUnderNx, ownsTerminal } from './api/output-mode';
 export {
   createSystemSampler,
