@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseSync } from '@swc/core';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parseOptionsFor } from '../graph/parse-imports';
+import { keyName } from '../graph/runner-aliases';
 import { dirnamePosix, toPosix } from '../util/paths';
 import { relative, resolve } from 'node:path';
 
@@ -94,14 +95,6 @@ const SETUP_KEYS = new Set([
 ]);
 
 type AstNode = Record<string, unknown>;
-
-function keyName(node: unknown): string | undefined {
-  if (node === null || typeof node !== 'object') return undefined;
-  const key = node as AstNode;
-  if (key['type'] === 'Identifier' && typeof key['value'] === 'string') return key['value'];
-  if (key['type'] === 'StringLiteral' && typeof key['value'] === 'string') return key['value'];
-  return undefined;
-}
 
 /** String literals anywhere under the values of setup keys in a runner config's AST. */
 function setupStrings(root: unknown): string[] {

@@ -30,7 +30,8 @@ export interface ProjectAliases {
 
 type AstNode = Record<string, unknown>;
 
-function keyName(node: unknown): string | undefined {
+/** The name of an object key in swc's AST (an identifier or a string literal). */
+export function keyName(node: unknown): string | undefined {
   if (node === null || typeof node !== 'object') return undefined;
   const key = node as AstNode;
   if (key['type'] === 'Identifier' && typeof key['value'] === 'string') return key['value'];
