@@ -82,3 +82,33 @@ describe('mergeShardCoverage', () => {
     ).toBeUndefined();
   });
 });
+
+describe('mergeCoverage against istanbul', () => {
+  it("sums like istanbul's own merge, for equal and for different maps of one source", async () => {
+    const libCoverage = (await import('istanbul-lib-coverage')).default;
+    const a = fileCoverage('/w/a.ts', [1, 0]);
+    const b = fileCoverage('/w/a.ts', [2, 5]);
+    // Another instrumentation of the same source: one statement only, at line 2.
+    const other: CoverageData = {
+      '/w/a.ts': {
+        path: '/w/a.ts',
+        statementMap: { '0': { start: { line: 2, column: 0 }, end: { line: 2, column: 10 } } },
+        fnMap: {},
+        branchMap: {},
+        s: { '0': 7 },
+        f: {},
+        b: {},
+      },
+    };
+    const root = tempWorkspace({});
+    const expected = libCoverage.createCoverageMap({});
+    // istanbul keeps (and adds into) the first record it is given: it gets copies.
+    for (const input of [a, b, other]) expected.merge(structuredClone(input) as never);
+    mergeCoverage([a, b, other], join(root, 'out'), { projectRoot: '/w' });
+    expect(readCoverageFile(join(root, 'out', COVERAGE_FILES.final))).toEqual(
+      JSON.parse(JSON.stringify(expected.toJSON())),
+    );
+    // The inputs are not changed by the merge.
+    expect(a['/w/a.ts']?.s).toEqual({ '0': 1, '1': 0 });
+  });
+});

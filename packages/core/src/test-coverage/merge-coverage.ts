@@ -8,10 +8,11 @@
  */
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import libCoverage from 'istanbul-lib-coverage';
+import type libCoverage from 'istanbul-lib-coverage';
 import libReport from 'istanbul-lib-report';
 import reports from 'istanbul-reports';
 import { ShardwiseError } from '../errors';
+import { CoverageAccumulator } from './coverage-accumulator';
 import { coverageDataSchema, type CoverageData } from './file-artifacts';
 
 export const COVERAGE_FILES = {
@@ -46,9 +47,13 @@ export function mergeCoverage(
   outDir: string,
   options: { projectRoot?: string } = {},
 ): MergedCoverage {
-  const map = libCoverage.createCoverageMap({});
-  for (const input of inputs) map.merge(input as libCoverage.CoverageMapData);
-  return writeCoverageReport(map, outDir, options.projectRoot ?? process.cwd());
+  const accumulator = new CoverageAccumulator();
+  for (const input of inputs) accumulator.add(input);
+  return writeCoverageReport(
+    accumulator.toCoverageMap(),
+    outDir,
+    options.projectRoot ?? process.cwd(),
+  );
 }
 
 /** Reads a `coverage-final.json` (istanbul JSON) written by `mergeCoverage` or a runner. */
