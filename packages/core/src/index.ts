@@ -92,6 +92,18 @@ export {
   type MergeStep,
 } from './report/merge-reports';
 export { renderHtmlReport } from './report/html-report';
+export {
+  mergeCoverage,
+  writeAccumulatedCoverage,
+  readCoverageFile,
+  formatCoverageLine,
+  COVERAGE_FILES,
+  type MergedCoverage,
+  type CoverageTotals,
+} from './test-coverage/merge-coverage';
+export { mergeShardCoverage } from './test-coverage/merge-step';
+export { CoverageAccumulator } from './test-coverage/coverage-accumulator';
+export type { CoverageData } from './test-coverage/file-artifacts';
 export { exitCodeOf } from './report/build-report';
 export { getRunnerAdapter } from './runners/registry';
 export type { RunnerAdapter, FileRunResult, TestCaseResult } from './runners/types';
@@ -112,13 +124,3 @@ export type { Project } from './discovery/projects';
 export { withFileLock, isProcessAlive } from './util/file-lock';
 export { recordReportTimings } from './cache/timing-history';
 export { compareRuns, formatBench, CLI_PATH, type BenchResult } from './bench/compare-runs';
-export {
-  mergeCoverage,
-  readCoverageFile,
-  formatCoverageLine,
-  COVERAGE_FILES,
-  type MergedCoverage,
-  type CoverageTotals,
-} from './test-coverage/merge-coverage';
-export { mergeShardCoverage } from './test-coverage/merge-step';
-export type { CoverageData } from './test-coverage/file-artifacts';

@@ -56,6 +56,19 @@ export function mergeCoverage(
   );
 }
 
+/** Writes the report folder for coverage already summed (see CoverageAccumulator). */
+export function writeAccumulatedCoverage(
+  accumulator: CoverageAccumulator,
+  outDir: string,
+  options: { projectRoot?: string } = {},
+): MergedCoverage {
+  return writeCoverageReport(
+    accumulator.toCoverageMap(),
+    outDir,
+    options.projectRoot ?? process.cwd(),
+  );
+}
+
 /** Reads a `coverage-final.json` (istanbul JSON) written by `mergeCoverage` or a runner. */
 export function readCoverageFile(file: string): CoverageData {
   let raw: unknown;
