@@ -89,11 +89,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--clear-cache', 'Empty the result cache first')
     .option('--no-cache', 'Run every file; read and write no result')
     .option('-u, --update-snapshots', "Run the runners' snapshot update; bypasses every cache")
-    .option('--json', 'Print the JSON report on stdout')
     .option(
       '--coverage',
       "Coverage with each runner's own provider, merged into <report>/coverage (cached files too)",
     )
+    .option('--json', 'Print the JSON report on stdout')
     .option('--verbose', 'A line per file as it finishes')
     .action((options: Record<string, unknown>) => {
       action = runRun({ ...toCommonOptions(options), ...parseRunFlags(options), argv });
@@ -181,6 +181,22 @@ export async function main(argv: string[]): Promise<number> {
       action = runTimingsUpdate(toCommonOptions(options));
     });
 
+  cli
+    .command(
+      'cache <action>',
+      'cache clear | stats | warm: empty the cache, show entries, size and hit rate, or fill it ahead',
+    )
+    .option('--cache-dir <dir>', 'Cache folder (default .shardwise/cache)')
+    .option('--json', 'Print JSON on stdout')
+    .action((subcommand: string, options: Record<string, unknown>) => {
+      action = runCache({
+        ...toCommonOptions(options),
+        action: subcommand,
+        cacheDir: typeof options['cacheDir'] === 'string' ? options['cacheDir'] : undefined,
+        json: options['json'] === true,
+      });
+    });
+
   cli.help();
   cli.version(shardwiseVersion());
 
@@ -198,22 +214,6 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = reportError(error);
   } finally {
     await closeParsePool();
-  cli
-    .command(
-      'cache <action>',
-      'cache clear | stats | warm: empty the cache, show entries, size and hit rate, or fill it ahead',
-    )
-    .option('--cache-dir <dir>', 'Cache folder (default .shardwise/cache)')
-    .option('--json', 'Print JSON on stdout')
-    .action((subcommand: string, options: Record<string, unknown>) => {
-      action = runCache({
-        ...toCommonOptions(options),
-        action: subcommand,
-        cacheDir: typeof options['cacheDir'] === 'string' ? options['cacheDir'] : undefined,
-        json: options['json'] === true,
-      });
-    });
-
   }
   return exitCode;
 }
