@@ -7,8 +7,8 @@
  * folder, waits (up to a bound) for the whole set to be running at once, and records the most it
  * saw. The assertions are counts, not times.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as CoreSource from '../../packages/core/src/index';
@@ -65,6 +65,7 @@ function workspaceFiles(): Record<string, string> {
 describe('programmatic API and plugin hooks (real Jest)', () => {
   let api: CoreApi;
   let root: string;
+  let slotDir: string | undefined;
 
   beforeAll(() => {
     buildCore();
@@ -72,9 +73,10 @@ describe('programmatic API and plugin hooks (real Jest)', () => {
     api = require(join(CORE_DIST, 'index.js')) as CoreApi;
     root = writeWorkspace('everyday-b-api', workspaceFiles());
     // A slot table of its own: other Shardwise runs on this machine would otherwise share it.
-    process.env['SHARDWISE_SLOT_DIR'] = join(root, '.slots');
+    slotDir = mkdtempSync(join(tmpdir(), 'api-slots-'));
+    process.env['SHARDWISE_SLOT_DIR'] = slotDir;
   });
-  afterAll(() => cleanup(root));
+  afterAll(() => cleanup(root, slotDir));
 
   function seen(): Array<{ most: number; slot: number }> {
     const text = readFileSync(join(root, 'seen.log'), 'utf8');

@@ -137,6 +137,7 @@ function processesIn(root: string): number[] {
 describe('shardwise watch (real Jest and Vitest)', () => {
   let root: string;
   let watch: WatchProcess;
+  let scratch: string | undefined;
 
   beforeAll(() => {
     buildCore();
@@ -144,15 +145,16 @@ describe('shardwise watch (real Jest and Vitest)', () => {
   });
   afterAll(() => {
     watch?.kill();
-    cleanup(root);
+    cleanup(root, scratch);
   });
 
   it('reruns what each save reaches; f, a and q; exits leaving no runner', async () => {
-    const pidLog = join(mkdtempSync(join(tmpdir(), 'watch-pids-')), 'pids.log');
+    scratch = mkdtempSync(join(tmpdir(), 'watch-e2e-'));
+    const pidLog = join(scratch, 'pids.log');
     watch = new WatchProcess(root, {
       E2E_PID_LOG: pidLog,
       // A slot table of its own, so other Shardwise runs on the machine do not share its slots.
-      SHARDWISE_SLOT_DIR: join(root, '.slots'),
+      SHARDWISE_SLOT_DIR: join(scratch, 'slots'),
     });
     let [line, at] = await watch.next(0, (l) => l.type === 'ready');
     expect(line.testFiles).toBe(ALL_TESTS.length);
