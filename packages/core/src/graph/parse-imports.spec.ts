@@ -100,6 +100,7 @@ describe('the module-record fast path', () => {
     'non-literal.js': `const n = 'x'; export const p = import(n); export const q = import(\`./\${n}\`); import('./ok');`,
     'component.tsx': `import React from 'react'; export const A = () => <div />;`,
     'module.mjs': `import { x } from './x.mjs'; export default x;`,
+    'dollar.ts': 'export const lazy = () => import(`./price$.ts`);',
   };
 
   it.each(Object.entries(fastCases))(
@@ -118,6 +119,11 @@ describe('the module-record fast path', () => {
       `import { vi } from 'vitest'; vi.mock('./m');`,
       `type T = import('./types').T;`,
       `type T = import /* why */ ('./types').T;`,
+      // The count of import( would match: one missed by a line comment, one an import type.
+      `type T = typeof import('./types'); export const m = import // why\n('./m');`,
+      // No entries, so no request in the record; the first one still runs './a'.
+      `export {} from './a'; export type {} from './b';`,
+      `declare module 'x' { import { Y } from './y'; export { Z } from './z'; }`,
       `export const p = import('./a\\u0062');`,
       `import { from './broken';`,
     ]) {
@@ -126,5 +132,11 @@ describe('the module-record fast path', () => {
     expect(extractImports(`type T = import('./types').T;`, 'file.ts').imports).toEqual([
       { specifier: './types', kind: 'static' },
     ]);
+    expect(extractImports(`export {} from './a';`, 'file.ts').imports).toEqual([
+      { specifier: './a', kind: 'static' },
+    ]);
+    expect(
+      extractImports(`declare module 'x' { import { Y } from './y'; }`, 'file.d.ts').imports,
+    ).toEqual([{ specifier: './y', kind: 'static' }]);
   });
 });

@@ -157,12 +157,17 @@ function walk(root: unknown, out: ParsedImports): void {
   }
 }
 
-/** Words that only the full AST walk handles: calls and mocks the module record does not list. */
-const NEEDS_FULL_WALK = /\b(?:require|jest|vi)\b/;
-/** `import(`, allowing whitespace and block comments before the parenthesis. */
-const IMPORT_CALL = /\bimport\s*(?:\/\*[\s\S]*?\*\/\s*)*\(/g;
+/**
+ * Text that only the full AST walk handles: calls and mocks the module record does not list,
+ * `export {} from` (no entries, so the record shows no request), and ambient
+ * `declare module 'x' { import … }` blocks (their imports are not in the record).
+ */
+const NEEDS_FULL_WALK =
+  /\b(?:require|jest|vi)\b|\bexport\s+(?:type\s+)?\{\s*\}\s*from\b|\bdeclare\s+module\b/;
+/** `import(`, allowing whitespace, block comments and line comments before the parenthesis. */
+const IMPORT_CALL = /\bimport\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)\s*)*\(/g;
 /** A plain string or a template without substitutions, with no escapes to decode. */
-const PLAIN_LITERAL = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`([^`\\$]*)`)$/;
+const PLAIN_LITERAL = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`((?:[^`\\$]|\$(?!\{))*)`)$/;
 
 interface PositionedImport extends ImportRecord {
   start: number;
