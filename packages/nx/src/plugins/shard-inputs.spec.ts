@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import {
   braceSets,
@@ -52,13 +53,52 @@ describe('compactFileSets', () => {
 describe('braceSets', () => {
   it('writes one brace set per folder, sharing the extension when every name has it', () => {
     expect(
-      braceSets(['a/x.ts', 'a/y.ts', 'a/b/z.ts', 'c/p.ts', 'c/q.json', 'root.ts', 'a/odd{1}.ts']),
+      braceSets(['a/x.ts', 'a/y.ts', 'a/b/z.ts', 'c/p.ts', 'c/q.json', 'root.ts', 'a/odd,1.ts']),
     ).toEqual([
       '{workspaceRoot}/a/b/z.ts',
-      '{workspaceRoot}/a/odd{1}.ts',
+      '{workspaceRoot}/a/odd,1.ts',
       '{workspaceRoot}/a/{x,y}.ts',
       '{workspaceRoot}/c/{p.ts,q.json}',
       '{workspaceRoot}/root.ts',
+    ]);
+  });
+});
+
+describe('glob syntax in paths', () => {
+  // Next.js-style routes: without escapes Nx reads [id] as a character class and (auth) as a group.
+  const files = [
+    'apps/web/app/[slug]/page.tsx',
+    'apps/web/app/(auth)/login/page.tsx',
+    'apps/web/app/(auth)/login/form.tsx',
+    'libs/a/src/odd{1}.ts',
+  ];
+
+  it('escapes every path so each set matches exactly its files', () => {
+    const others = ['apps/web/app/[slug]/b.tsx', 'apps/web/app/(auth)/login/x.tsx', 'libs/a/w.ts'];
+    const sets = compactFileSets(new Set(files), indexCodeFolders([...files, ...others]));
+    expect(sets).toEqual([
+      '{workspaceRoot}/apps/web/app/\\(auth\\)/login/{form,page}.tsx',
+      '{workspaceRoot}/apps/web/app/\\[slug\\]/page.tsx',
+      '{workspaceRoot}/libs/a/src/odd\\{1\\}.ts',
+    ]);
+    const globs = sets.map((set) => picomatch(set.replace('{workspaceRoot}/', '')));
+    for (const file of files)
+      expect(
+        globs.some((glob) => glob(file)),
+        file,
+      ).toBe(true);
+    for (const near of ['apps/web/app/s/page.tsx', 'libs/a/src/odd1.ts'])
+      expect(
+        globs.some((glob) => glob(near)),
+        near,
+      ).toBe(false);
+  });
+
+  it('writes no folder negations for a project at the workspace root', () => {
+    const many = Array.from({ length: 9 }, (_, i) => `src/f${i}.ts`);
+    const index = indexCodeFolders([...many, 'src/dynamic.ts']);
+    expect(compactFileSets(new Set(many), index, { negations: false })).toEqual([
+      `{workspaceRoot}/src/{${many.map((f) => f.slice(4, -3)).join(',')}}.ts`,
     ]);
   });
 });
@@ -69,6 +109,7 @@ describe('unionParts and formatInputs', () => {
     projectSets: new Set(['{projectRoot}/**/*']),
     negations: new Set(['!{projectRoot}/**/*.ts']),
     wide: false,
+    folderNegations: true,
     env: new Set(),
     externals: new Set(),
     ...over,

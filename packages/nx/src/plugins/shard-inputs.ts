@@ -47,7 +47,11 @@ const MISSING_PER_COVERED = 1 / 4;
  * (nearly) every code file under `dir`, with a `!` negation for each one it does not (Nx applies
  * the negations of `{workspaceRoot}` sets to the whole group); brace sets per folder elsewhere.
  */
-export function compactFileSets(files: ReadonlySet<string>, folders: FolderIndex): string[] {
+export function compactFileSets(
+  files: ReadonlySet<string>,
+  folders: FolderIndex,
+  { negations = true }: { negations?: boolean } = {},
+): string[] {
   const covered = new Map<string, number>();
   for (const file of files) {
     if (!CODE_FILE.test(file)) continue;
@@ -59,7 +63,7 @@ export function compactFileSets(files: ReadonlySet<string>, folders: FolderIndex
   const worthGlob = (folder: string): boolean => {
     const taken = covered.get(folder) ?? 0;
     const total = folders.get(folder)?.length ?? 0;
-    return taken > 1 && total - taken <= taken * MISSING_PER_COVERED;
+    return taken > 1 && total - taken <= (negations ? taken * MISSING_PER_COVERED : 0);
   };
   const topmost = new Map<string, string | undefined>();
   const topmostGlob = (file: string): string | undefined => {
@@ -84,15 +88,23 @@ export function compactFileSets(files: ReadonlySet<string>, folders: FolderIndex
   }
   const missing: string[] = [];
   for (const folder of globbed) {
-    sets.add(`{workspaceRoot}/${folder}/**/*`);
+    sets.add(`{workspaceRoot}/${escapeGlob(folder)}/**/*`);
     for (const file of folders.get(folder) ?? []) if (!files.has(file)) missing.push(file);
   }
   for (const set of braceSets(single)) sets.add(set);
   return [...[...sets].sort(), ...braceSets(missing).map((set) => `!${set}`)];
 }
 
-/** Characters that mean something in a glob: a name holding one is written on its own. */
-const GLOB_SPECIAL = /[{}[\]*?,!()\\]/;
+/** Characters a glob reads as syntax; a backslash makes Nx's glob (and picomatch) take them as text. */
+const GLOB_SYNTAX = /[[\]{}()*?\\]/g;
+
+/** A workspace path as a glob that matches exactly that path. */
+export function escapeGlob(path: string): string {
+  return path.replace(GLOB_SYNTAX, (c) => `\\${c}`);
+}
+
+/** A name that cannot go inside a brace set (a comma would split it; `!` could negate). */
+const NOT_IN_BRACES = /[,!]/;
 
 /** Files grouped per folder as `{workspaceRoot}/dir/{a,b}.ts` (Nx's globs expand braces). */
 export function braceSets(files: readonly string[]): string[] {
@@ -101,8 +113,8 @@ export function braceSets(files: readonly string[]): string[] {
   for (const file of files) {
     const slash = file.lastIndexOf('/');
     const name = file.slice(slash + 1);
-    if (GLOB_SPECIAL.test(name)) {
-      out.push(`{workspaceRoot}/${file}`);
+    if (NOT_IN_BRACES.test(name)) {
+      out.push(`{workspaceRoot}/${escapeGlob(file)}`);
       continue;
     }
     const folder = slash === -1 ? '' : file.slice(0, slash + 1);
@@ -110,7 +122,9 @@ export function braceSets(files: readonly string[]): string[] {
     if (names === undefined) byFolder.set(folder, [name]);
     else names.push(name);
   }
-  for (const [folder, names] of byFolder) {
+  for (const [rawFolder, rawNames] of byFolder) {
+    const folder = escapeGlob(rawFolder);
+    const names = rawNames.map(escapeGlob);
     if (names.length === 1) {
       out.push(`{workspaceRoot}/${folder}${names[0]}`);
       continue;
@@ -146,6 +160,12 @@ export interface InputParts {
   negations: Set<string>;
   /** A wide file takes the whole project: no negation may narrow the union then. */
   wide: boolean;
+  /**
+   * Whether the closure's folder globs may carry negations. Not for a project at the workspace
+   * root: its project sets are `{workspaceRoot}` sets too, and Nx applies a group's negations to
+   * every set in it, so a negation could drop a file the whole-project set must keep.
+   */
+  folderNegations: boolean;
   env: Set<string>;
   externals: Set<string>;
 }
@@ -164,6 +184,7 @@ export function shardInputParts(files: readonly string[], context: ShardInputsCo
     projectSets: new Set(),
     negations: new Set(),
     wide: false,
+    folderNegations: project.root !== '',
     env: new Set([...plan.config.env, ...(category?.config.env ?? [])]),
     externals: new Set(),
   };
@@ -195,7 +216,7 @@ export function shardInputParts(files: readonly string[], context: ShardInputsCo
 /** The Nx `inputs` list for some parts: file sets, then negations, env, externals. */
 export function formatInputs(parts: InputParts, folders: FolderIndex): NxInput[] {
   const inputs: NxInput[] = [
-    ...compactFileSets(parts.files, folders),
+    ...compactFileSets(parts.files, folders, { negations: parts.folderNegations }),
     ...[...parts.projectSets].sort(),
   ];
   if (!parts.wide) inputs.push(...[...parts.negations].sort());
@@ -215,6 +236,7 @@ export function unionParts(list: readonly InputParts[]): InputParts {
     projectSets: new Set(),
     negations: new Set(),
     wide: false,
+    folderNegations: list.every((parts) => parts.folderNegations),
     env: new Set(),
     externals: new Set(),
   };
