@@ -123,14 +123,9 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
 
   const contexts: ProjectContext[] = [];
   const rootConfigs = findRootRunnerConfigs(workspaceRoot, files);
-  const inScope = options.projectRoots === undefined ? undefined : new Set(options.projectRoots);
-  for (const project of projects) {
-    if (inScope !== undefined && !inScope.has(project.root)) continue;
+  /** A project's runner and its config files; a root config's `projects` can cover it. */
+  const runnerOf = (project: Project) => {
     const projectFiles = filesByProject.get(project) ?? [];
-    const testFiles = projectFiles
-      .filter((f) => classifier.isTestFile(relativeTo(f, project.root)))
-      .map((path) => ({ path, category: classifier.categoryOf(relativeTo(path, project.root)) }));
-    if (testFiles.length === 0) continue;
     let runner = detectRunner(
       project,
       projectFiles.map((f) => relativeTo(f, project.root)),
@@ -147,6 +142,17 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
       };
       runnerRoot = '';
     }
+    return { runner, runnerRoot };
+  };
+  const inScope = options.projectRoots === undefined ? undefined : new Set(options.projectRoots);
+  for (const project of projects) {
+    if (inScope !== undefined && !inScope.has(project.root)) continue;
+    const projectFiles = filesByProject.get(project) ?? [];
+    const testFiles = projectFiles
+      .filter((f) => classifier.isTestFile(relativeTo(f, project.root)))
+      .map((path) => ({ path, category: classifier.categoryOf(relativeTo(path, project.root)) }));
+    if (testFiles.length === 0) continue;
+    const { runner, runnerRoot } = runnerOf(project);
     const setup = runner.configFiles.flatMap((c) =>
       referencedSetupFiles(workspaceRoot, c, project.root, fileSet),
     );
@@ -164,32 +170,31 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
   cache.load();
   // Each project's runner aliases (moduleNameMapper, resolve.alias) apply to its own files.
   const aliasesByProject = new Map<Project, ProjectAliases>();
-  const aliasesFor = (importer: string): ProjectAliases | undefined => {
-    const project = locate(importer);
-    if (project === undefined) return undefined;
+  const aliasesOf = (project: Project): ProjectAliases => {
     let aliases = aliasesByProject.get(project);
     if (aliases === undefined) {
-      const configFiles =
-        contexts.find((c) => c.project === project)?.runner.configFiles ??
-        detectRunner(
-          project,
-          (filesByProject.get(project) ?? []).map((f) => relativeTo(f, project.root)),
-        ).configFiles;
-      aliases = readRunnerAliases(workspaceRoot, configFiles, project.root);
+      const { runner } = runnerOf(project);
+      aliases = readRunnerAliases(workspaceRoot, runner.configFiles, project.root);
       aliasesByProject.set(project, aliases);
     }
     return aliases;
   };
   const resolver = new ModuleResolver({
     workspaceRoot,
-    aliasesFor,
+    aliasesFor: (importer) => {
+      const project = locate(importer);
+      return project === undefined ? undefined : aliasesOf(project);
+    },
+    // The runner applies the running project's aliases to every file it loads, so an import
+    // another project's alias matches may mean that project's file (see resolve-module.ts).
+    anyAliases: () => projects.flatMap((p) => aliasesOf(p).aliases),
     internalPrefixes: [
       ...tsconfigPathPrefixes(workspaceRoot, fileSet),
       ...projects.flatMap((p) => (p.packageName === undefined ? [] : [p.packageName])),
     ],
   });
   const roots = contexts.flatMap((c) => [...c.testFiles.map((t) => t.path), ...c.sharedInputs]);
-  const graph = await buildFileGraph({ workspaceRoot, roots, cache, resolver });
+  const graph = await buildFileGraph({ workspaceRoot, roots, cache, resolver, files: fileSet });
   cache.save(
     inScope === undefined
       ? new Set([...graph.nodes.values()].map((n) => n.contentHash))

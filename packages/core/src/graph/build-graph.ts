@@ -38,6 +38,24 @@ export interface BuildGraphOptions {
   roots: readonly string[];
   cache: ImportCache;
   resolver: ModuleResolver;
+  /** Every workspace file: finds the same-named siblings of a resolved file (see below). */
+  files?: ReadonlySet<string>;
+}
+
+const SIBLING_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/**
+ * `x.ts` and `x.js` side by side: which one `./x` loads depends on the runner's extension order
+ * (Jest and Vite try `.js` first, TypeScript-aware resolution `.ts`), so both are inputs.
+ */
+function sameNamedSiblings(path: string, files: ReadonlySet<string> | undefined): string[] {
+  if (files === undefined) return [];
+  const extension = SIBLING_EXTENSIONS.find((e) => path.endsWith(e));
+  if (extension === undefined) return [];
+  const stem = path.slice(0, -extension.length);
+  return SIBLING_EXTENSIONS.filter((e) => e !== extension && files.has(stem + e)).map(
+    (e) => stem + e,
+  );
 }
 
 export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGraph> {
@@ -102,6 +120,8 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
         switch (resolution.kind) {
           case 'file':
             if (resolution.path !== node.path) deps.add(resolution.path);
+            for (const sibling of sameNamedSiblings(resolution.path, options.files))
+              if (sibling !== node.path) deps.add(sibling);
             if (record.kind === 'mock') {
               // jest.mock('./x') uses an adjacent __mocks__/x when there is one.
               const manual = findManualMock(workspaceRoot, resolution.path);

@@ -19,7 +19,7 @@ import { isBuiltin } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { ResolverFactory } from 'oxc-resolver';
 import { toPosix } from '../util/paths';
-import type { ProjectAliases } from './runner-aliases';
+import type { ProjectAliases, RunnerAlias } from './runner-aliases';
 
 export type Resolution =
   | { kind: 'file'; path: string }
@@ -33,6 +33,8 @@ export interface ModuleResolverOptions {
   internalPrefixes?: readonly string[];
   /** The runner aliases that apply to imports of this (workspace-relative) file. */
   aliasesFor?: (importer: string) => ProjectAliases | undefined;
+  /** Every project's runner aliases (read once, when first needed). */
+  anyAliases?: () => readonly RunnerAlias[];
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json', '.node'];
@@ -62,6 +64,8 @@ export class ModuleResolver {
   private readonly root: string;
   private readonly internalPrefixes: readonly string[];
   private readonly aliasesFor: ModuleResolverOptions['aliasesFor'];
+  private readonly anyAliases: ModuleResolverOptions['anyAliases'];
+  private everyAlias: readonly RunnerAlias[] | undefined;
   private readonly versions = new Map<string, string>();
   /** Resolution depends only on the importer's folder (tsconfig discovery included). */
   private readonly memo = new Map<string, Resolution>();
@@ -70,6 +74,7 @@ export class ModuleResolver {
     this.root = realpathSync(options.workspaceRoot);
     this.internalPrefixes = options.internalPrefixes ?? [];
     this.aliasesFor = options.aliasesFor;
+    this.anyAliases = options.anyAliases;
     this.resolver = new ResolverFactory({
       tsconfig: 'auto',
       extensions: EXTENSIONS,
@@ -112,11 +117,20 @@ export class ModuleResolver {
       };
     }
     const resolution = this.resolvePlain(importer, specifier);
-    if (isMissing(resolution) && project !== undefined) {
-      for (const folder of project.modulePaths) {
-        const inFolder = this.resolvePlain(importer, join(folder, specifier));
-        if (inFolder.kind === 'file') return inFolder;
-      }
+    if (!isMissing(resolution)) return resolution;
+    for (const folder of project?.modulePaths ?? []) {
+      const inFolder = this.resolvePlain(importer, join(folder, specifier));
+      if (inFolder.kind === 'file') return inFolder;
+    }
+    // Not installed, but another project's alias matches it: run as part of that project's
+    // tests, this file loads what that alias names. Which project runs it is not known here.
+    this.everyAlias ??= this.anyAliases?.() ?? [];
+    const foreign = this.everyAlias.find((alias) => alias.rewrite(specifier) !== undefined);
+    if (foreign !== undefined) {
+      return {
+        kind: 'unresolved',
+        reason: `"${specifier}" is not installed; ${foreign.source} maps it for that project's tests`,
+      };
     }
     return resolution;
   }

@@ -78,6 +78,19 @@ describe('readRunnerAliases', () => {
   });
 });
 
+describe('configs with several projects', () => {
+  it('matches their aliases but resolves them to nothing, since which entry applies is not read', () => {
+    const root = tempWorkspace({
+      'jest.config.js': `module.exports = { projects: [
+        { rootDir: 'libs/a', moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' } },
+        { rootDir: 'libs/b', moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' } },
+      ] };`,
+    });
+    expect(rewrite(root, ['jest.config.js'], 'libs/a', '@/config')).toEqual([]);
+    expect(rewrite(root, ['jest.config.js'], 'libs/a', 'zod')).toBeUndefined();
+  });
+});
+
 describe('aliases in the plan', () => {
   const fileOf = (plan: WorkspacePlan, path: string) =>
     plan.projects
@@ -112,5 +125,54 @@ describe('aliases in the plan', () => {
     for (const test of ['apps/api/src/pool.test.ts', 'apps/web/src/format.test.ts']) {
       expect(fileOf(after, test)?.closureHash, test).not.toBe(fileOf(before, test)?.closureHash);
     }
+  });
+
+  it('keys a test wide when a file it reaches uses an alias only another project defines', async () => {
+    const root = tempWorkspace({
+      'package.json': JSON.stringify({ name: 'ws', private: true }),
+      'apps/x/project.json': JSON.stringify({ name: 'x' }),
+      'apps/x/jest.config.js': `module.exports = { moduleNameMapper: { '^@/(.*)$': '<rootDir>/src/$1' } };`,
+      'apps/x/src/env.js': `exports.env = 'x';`,
+      'apps/x/src/x.test.js': `const { who } = require('../../../libs/shared/src/who'); test('w', () => expect(who()).toBe('x'));`,
+      'libs/shared/project.json': JSON.stringify({ name: 'shared' }),
+      'libs/shared/src/who.js': `const { env } = require('@/env'); exports.who = () => env;`,
+    });
+    const plan = async () => planWorkspace({ workspaceRoot: root, config: defaults, env: {} });
+    const before = await plan();
+    expect(before.graph.nodes.get('libs/shared/src/who.js')?.wideReasons).toEqual([
+      '"@/env" is not installed; apps/x/jest.config.js: moduleNameMapper["^@/(.*)$"] maps it for that project\'s tests',
+    ]);
+    // Wide: keyed on its whole project, which holds the file Jest loads for it.
+    writeFileSync(join(root, 'apps/x/src/env.js'), `exports.env = 'y';`);
+    const after = await plan();
+    expect(fileOf(after, 'apps/x/src/x.test.js')?.closureHash).not.toBe(
+      fileOf(before, 'apps/x/src/x.test.js')?.closureHash,
+    );
+    // A plan of the project alone keys it the same way.
+    const scoped = await planWorkspace({
+      workspaceRoot: root,
+      config: defaults,
+      env: {},
+      projectRoots: ['apps/x'],
+    });
+    expect(fileOf(scoped, 'apps/x/src/x.test.js')?.closureHash).toBe(
+      fileOf(after, 'apps/x/src/x.test.js')?.closureHash,
+    );
+  });
+
+  it('takes both x.ts and x.js when both sit beside each other', async () => {
+    const root = tempWorkspace({
+      'package.json': JSON.stringify({ name: 'ws', private: true }),
+      'libs/a/project.json': JSON.stringify({ name: 'a' }),
+      'libs/a/jest.config.js': `module.exports = {};`,
+      'libs/a/src/x.ts': `export const x = 1;`,
+      'libs/a/src/x.js': `exports.x = 1;`,
+      'libs/a/src/x.test.js': `const { x } = require('./x'); test('x', () => expect(x).toBe(1));`,
+    });
+    const plan = await planWorkspace({ workspaceRoot: root, config: defaults, env: {} });
+    expect(plan.graph.nodes.get('libs/a/src/x.test.js')?.deps).toEqual([
+      'libs/a/src/x.js',
+      'libs/a/src/x.ts',
+    ]);
   });
 });

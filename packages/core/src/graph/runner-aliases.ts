@@ -253,6 +253,11 @@ export function readRunnerAliases(
       continue; // An unreadable config is the runner's error to report.
     }
     const configDir = join(workspaceRoot, dirnamePosix(configFile));
+    // A config with `projects` holds several projects' settings, and which entry's aliases
+    // apply to a file is not read here: an import any of them matches resolves to nothing
+    // (its importer is keyed wide) rather than perhaps to another project's file.
+    const severalProjects = findProperties(ast, 'projects').length > 0;
+    const start = out.aliases.length;
     const context: EvalContext = { configDir };
     const rootDirValue = findProperties(ast, 'rootDir')
       .map((v) => evaluatePath(v, context))
@@ -297,6 +302,15 @@ export function readRunnerAliases(
           if (key === undefined) continue;
           out.aliases.push(viteAlias({ text: key }, evaluatePath(value, context), source));
         }
+      }
+    }
+    if (severalProjects) {
+      for (let i = start; i < out.aliases.length; i++) {
+        const alias = out.aliases[i]!;
+        out.aliases[i] = {
+          source: `${alias.source} (in a config with several projects)`,
+          rewrite: (specifier) => (alias.rewrite(specifier) === undefined ? undefined : []),
+        };
       }
     }
   }
