@@ -46,6 +46,8 @@ export function startDatabaseHost(): Promise<DatabaseHost> {
 }
 
 function stopWorker(worker: Worker): Promise<number | undefined> {
+  // Held again, or a process with nothing else to do would exit before the host has stopped.
+  worker.ref();
   return new Promise((resolve) => {
     let startMs: number | undefined;
     const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);

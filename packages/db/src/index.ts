@@ -9,7 +9,13 @@ export { registerTestDatabase, type RunnerHooks } from './hooks';
 export { DbError, MigrationError } from './errors';
 export { readSchemaSource, type SchemaFile, type SchemaSource } from './schema-source';
 export { splitSqlStatements } from './sql-statements';
-export { ensureSchema, type SqlClient } from './schema-loader';
+export {
+  applySchema,
+  ensureSchema,
+  wipeDatabase,
+  type ResetSql,
+  type SqlClient,
+} from './schema-loader';
 export { startDatabaseHost, type DatabaseHost } from './database-host';
 export { startPgliteHost, type PgliteHost } from './pglite-host';
 export { startPostgresServer, findPostgresBinaries, type PostgresServer } from './postgres-server';

@@ -146,6 +146,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   guard.unref();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const stop = async () => {
+    // Held again, or a process with nothing else to do would exit before the server is down.
+    guard.ref();
     if (!exited) guard.kill('SIGTERM');
     await exit;
     guard.stderr.destroy();

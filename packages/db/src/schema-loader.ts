@@ -1,8 +1,8 @@
 /**
  * Loads a schema into a database once and records, beside it, how to bring the database back to
- * the state right after loading (the "reset" SQL: truncate every table, put back the rows the
- * schema seeded, set sequences back). The record is keyed by the schema's hash, so the next
- * process that finds the same hash skips loading; a different hash wipes the database first.
+ * the state right after loading (the reset SQL: empty every table, put back the rows the schema
+ * seeded, set sequences back). The record is keyed by the schema's hash, so the next process
+ * that finds the same hash skips loading; a different hash wipes the database first.
  */
 import { MigrationError } from './errors';
 import type { SchemaSource } from './schema-source';
@@ -26,16 +26,27 @@ const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', '$
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
+/**
+ * Two ways back to the loaded state. `reset` empties tables with DELETE: a few rows cost next to
+ * nothing, where TRUNCATE makes new files for every table (5 ms and more on PGlite, measured in
+ * BENCHMARKS.md). DELETE leaves dead rows behind, and PGlite has no autovacuum, so `compact`
+ * (TRUNCATE … RESTART IDENTITY) is for every so many resets.
+ */
+export interface ResetSql {
+  readonly reset: string;
+  readonly compact: string;
+}
+
 /** The reset SQL for `source`, loading the schema first if the database does not hold it. */
-export async function ensureSchema(client: SqlClient, source: SchemaSource): Promise<string> {
+export async function ensureSchema(client: SqlClient, source: SchemaSource): Promise<ResetSql> {
   const { rows } = await client.query(`SELECT to_regclass('${META}.state') IS NOT NULL AS present`);
   if (rows[0]?.present === true) {
-    const state = await rowsOf<{ reset_sql: string }>(
+    const state = await rowsOf<{ reset_sql: string; compact_sql: string }>(
       client,
-      `SELECT reset_sql FROM ${META}.state WHERE hash = $1`,
+      `SELECT reset_sql, compact_sql FROM ${META}.state WHERE hash = $1`,
       [source.hash],
     );
-    if (state[0] !== undefined) return state[0].reset_sql;
+    if (state[0] !== undefined) return { reset: state[0].reset_sql, compact: state[0].compact_sql };
   }
   await wipeDatabase(client);
   await applySchema(client, source);
@@ -68,7 +79,7 @@ export async function applySchema(client: SqlClient, source: SchemaSource): Prom
  * Copies the rows the schema seeded into `shardwise_snapshot`, builds the reset SQL and stores it
  * under `hash`. Returns the reset SQL.
  */
-export async function recordSnapshot(client: SqlClient, hash: string): Promise<string> {
+export async function recordSnapshot(client: SqlClient, hash: string): Promise<ResetSql> {
   const tables = await rowsOf<{ schema: string; name: string; oid: number }>(
     client,
     `SELECT n.nspname AS schema, c.relname AS name, c.oid::int AS oid
@@ -115,23 +126,31 @@ export async function recordSnapshot(client: SqlClient, hash: string): Promise<s
       ? `setval(${seq}, ${s.start}, false)`
       : `setval(${seq}, ${s.last}, true)`;
   });
-  const resetSql = [
-    'BEGIN;',
-    names.length > 0 ? `TRUNCATE TABLE ${names.join(', ')} RESTART IDENTITY CASCADE;` : '',
-    // Seeded rows go back in any order: foreign-key triggers stay off for this transaction.
-    restores.length > 0 ? 'SET LOCAL session_replication_role = replica;' : '',
-    ...restores,
-    setvals.length > 0 ? `SELECT ${setvals.join(', ')};` : '',
-    'COMMIT;',
-  ]
-    .filter(Boolean)
-    .join('\n');
+  const transaction = (empty: string[]) =>
+    [
+      'BEGIN;',
+      // Rows go out and seeded rows back in any order: foreign-key (and user) triggers stay off
+      // for this transaction, as TRUNCATE fires no DELETE triggers either.
+      'SET LOCAL session_replication_role = replica;',
+      ...empty,
+      ...restores,
+      setvals.length > 0 ? `SELECT ${setvals.join(', ')};` : '',
+      'COMMIT;',
+    ]
+      .filter(Boolean)
+      .join('\n');
+  const sql: ResetSql = {
+    reset: transaction(names.map((name) => `DELETE FROM ${name};`)),
+    compact: transaction(
+      names.length > 0 ? [`TRUNCATE TABLE ${names.join(', ')} RESTART IDENTITY CASCADE;`] : [],
+    ),
+  };
   await client.query(
-    `CREATE SCHEMA ${META}; CREATE TABLE ${META}.state (hash text PRIMARY KEY, reset_sql text NOT NULL)`,
+    `CREATE SCHEMA ${META}; CREATE TABLE ${META}.state (hash text PRIMARY KEY, reset_sql text NOT NULL, compact_sql text NOT NULL)`,
   );
-  await client.query(`INSERT INTO ${META}.state (hash, reset_sql) VALUES ($1, $2)`, [
-    hash,
-    resetSql,
-  ]);
-  return resetSql;
+  await client.query(
+    `INSERT INTO ${META}.state (hash, reset_sql, compact_sql) VALUES ($1, $2, $3)`,
+    [hash, sql.reset, sql.compact],
+  );
+  return sql;
 }

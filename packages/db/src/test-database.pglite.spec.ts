@@ -51,6 +51,36 @@ describe('TestDatabase lifecycle', () => {
   );
 
   it(
+    'empties tables with DELETE, and with TRUNCATE every 100th reset',
+    async () => {
+      const db = new TestDatabase({ schema: migrations });
+      await db.start();
+      const storage = async () =>
+        (await db.query("SELECT relfilenode::int AS n FROM pg_class WHERE relname = 'product'"))
+          .rows[0]?.n;
+      try {
+        const before = await storage();
+        for (let i = 1; i < 100; i++) {
+          await db.beforeEach();
+          await db.query("INSERT INTO product (sku, name, stock) VALUES ('X', 'x', 1)");
+          await db.afterEach();
+        }
+        expect(await storage()).toBe(before);
+        await db.beforeEach();
+        expect(await storage()).not.toBe(before);
+        const { rows } = await db.query(
+          "INSERT INTO product (sku, name, stock) VALUES ('Y', 'y', 1) RETURNING id",
+        );
+        expect(rows[0]?.id).toBe(3);
+        expect((await db.query('SELECT count(*)::int AS n FROM product')).rows[0]?.n).toBe(3);
+      } finally {
+        await db.stop();
+      }
+    },
+    START_MS,
+  );
+
+  it(
     'fails rollback isolation loudly when the code under test commits',
     async () => {
       const db = new TestDatabase({ schema: migrations, isolation: 'rollback' });

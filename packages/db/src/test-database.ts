@@ -23,7 +23,7 @@ import {
   ensureTemplate,
   withDatabase,
 } from './real-postgres';
-import { ensureSchema } from './schema-loader';
+import { ensureSchema, type ResetSql } from './schema-loader';
 import { readSchemaSource } from './schema-source';
 
 export const isolationModes = ['truncate', 'rollback', 'template'] as const;
@@ -72,13 +72,16 @@ export function pgliteUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string |
 }
 
 const NO_TRANSACTION = '25P01';
+/** Every so many resets, TRUNCATE instead of DELETE, to drop the dead rows (see ResetSql). */
+const COMPACT_EVERY = 100;
 
 export class TestDatabase {
   readonly isolation: Isolation;
   readonly #options: z.output<typeof optionsSchema>;
   #pool: pg.Pool | undefined;
   #url: string | undefined;
-  #resetSql = '';
+  #resetSql: ResetSql = { reset: '', compact: '' };
+  #resets = 0;
   #ownHost: DatabaseHost | undefined;
   #admin: pg.Pool | undefined;
   #adminUrl: string | undefined;
@@ -174,13 +177,13 @@ export class TestDatabase {
     const pool = this.#openPool(url);
     this.#resetSql = await ensureSchema(pool, source);
     // Whoever used this database before (another test file of the slot) may have left rows.
-    await pool.query(this.#resetSql);
+    await pool.query(this.#resetSql.compact);
   }
 
   async beforeEach(): Promise<void> {
     switch (this.isolation) {
       case 'truncate':
-        await this.pool.query(this.#resetSql);
+        await this.#reset();
         return;
       case 'rollback':
         this.#transactionEnded = false;
@@ -201,7 +204,7 @@ export class TestDatabase {
       case 'rollback': {
         await this.pool.query('ROLLBACK');
         if (!this.#transactionEnded) return;
-        await this.pool.query(this.#resetSql);
+        await this.#reset();
         throw new DbError(
           'SHARDWISE_DB_TRANSACTION_ESCAPED',
           '@shardwise/db: the test\'s transaction had ended before its rollback (the code under test ran COMMIT or ROLLBACK on the shared connection), so rollback isolation could not hold; the database was reset. Use isolation "truncate" for code that manages its own transactions.',
@@ -217,6 +220,12 @@ export class TestDatabase {
         return;
       }
     }
+  }
+
+  async #reset(): Promise<void> {
+    this.#resets += 1;
+    const { reset, compact } = this.#resetSql;
+    await this.pool.query(this.#resets % COMPACT_EVERY === 0 ? compact : reset);
   }
 
   async stop(): Promise<void> {
