@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { version as swcVersion } from '@swc/core';
 import type { CategoryConfig, ShardwiseConfig } from '../config/schema';
 import { compileGlobs, createClassifier } from '../discovery/categorize';
 import { detectRunner } from '../discovery/detect-runner';
@@ -14,7 +13,7 @@ import { scanWorkspace } from '../discovery/scan-workspace';
 import { buildFileGraph, type FileGraph } from '../graph/build-graph';
 import { computeClosureHashes } from '../graph/closure-hash';
 import { ImportCache } from '../graph/import-cache';
-import { CODE_FILE } from '../graph/parse-imports';
+import { CODE_FILE, PARSER_ID } from '../graph/parse-imports';
 import { ModuleResolver } from '../graph/resolve-module';
 import { readRunnerAliases, type ProjectAliases } from '../graph/runner-aliases';
 import { assignShards, shardBalance, type Shard, type ShardFile } from '../plan/shards';
@@ -166,7 +165,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
     contexts.push({ project, files: projectFiles, testFiles, runner, runnerRoot, sharedInputs });
   }
 
-  const cache = new ImportCache(join(workspaceRoot, config.cacheDir), `swc@${swcVersion}/v1`);
+  const cache = new ImportCache(join(workspaceRoot, config.cacheDir), PARSER_ID);
   cache.load();
   // Each project's runner aliases (moduleNameMapper, resolve.alias) apply to its own files.
   const aliasesByProject = new Map<Project, ProjectAliases>();

@@ -11,8 +11,12 @@
  * `vi`, or has an `import(` the record does not account for (a TypeScript import type), or that
  * oxc cannot parse, takes the full AST walk with @swc/core.
  */
-import { parseSync, type ParseOptions } from '@swc/core';
+import { parseSync, version as swcVersion, type ParseOptions } from '@swc/core';
 import { parseSync as oxcParseSync } from 'oxc-parser';
+import { version as oxcVersion } from 'oxc-parser/package.json';
+
+/** Names what extracted a cached parse: a new parser or extraction rule starts a new cache. */
+export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}/v2`;
 
 export type ImportKind = 'static' | 'dynamic' | 'require' | 'mock';
 
