@@ -44,6 +44,18 @@ describe('jestAdapter', () => {
     expect(invocation.env['SHARDWISE_RESULTS_FILE']).toBe(
       join(input.outputDir, 'jest-results.jsonl'),
     );
+    expect(invocation.args).not.toContain('--coverage');
+    const covered = jestAdapter.invocation(
+      batch({ coverage: true, artifactsDir: '/run/artifacts' }),
+    );
+    // Jest's own per-slot report and thresholds are off; the reporter takes each file's coverage.
+    expect(covered.args).toEqual(
+      expect.arrayContaining(['--coverage', '--coverageReporters=none', '--coverageThreshold={}']),
+    );
+    expect(covered.env).toMatchObject({
+      SHARDWISE_COVERAGE: '1',
+      SHARDWISE_ARTIFACTS_DIR: '/run/artifacts',
+    });
   });
 
   it('reports what Jest itself reports for the fixture suite', async () => {

@@ -48,7 +48,16 @@ describe('vitestAdapter', () => {
       SHARDWISE_VITEST_ENTRY: resolveProjectVitest(projectDir),
       SHARDWISE_RESULTS_FILE: join(input.outputDir, 'vitest-results.jsonl'),
       SHARDWISE_UPDATE_SNAPSHOTS: '1',
+      SHARDWISE_COVERAGE: '0',
     });
+    const covered = vitestAdapter.invocation(
+      batch({ coverage: true, artifactsDir: '/run/artifacts' }),
+    );
+    expect(covered.env).toMatchObject({
+      SHARDWISE_COVERAGE: '1',
+      SHARDWISE_ARTIFACTS_DIR: '/run/artifacts',
+    });
+    expect(covered.env['SHARDWISE_COVERAGE_SCRATCH']).toMatch(/vitest-coverage$/);
   });
 
   it('reports what the vitest CLI itself reports for the fixture suite', async () => {
