@@ -4,7 +4,7 @@
  * truncated cache entries and history. A result is reported cached only when an entry whose key
  * matches the file's hash was read back whole; anything else is discarded and rebuilt.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { cacheKeys } from './support/cache-check';
@@ -164,5 +164,26 @@ describe('the result cache and history under faults', () => {
     expect(third.summary.cachedFiles).toBe(5);
     expect(statuses(third)).toEqual(EXPECTED);
     await ctx.expectNoOrphans();
+  });
+
+  fault('a cache folder that cannot be used', async (ctx) => {
+    const root = ctx.workspace(WORKSPACE);
+    const cacheDir = join(root, '.shardwise/cache');
+    // A file where the results folder should be, and a --cache-dir that names a file.
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(join(cacheDir, 'results'), 'not a folder');
+    writeFileSync(join(root, 'not-a-folder'), 'x');
+    for (const args of [[], ['--cache-dir', join(root, 'not-a-folder')]]) {
+      const run = await runCli(root, ['run', '--json', ...args], { tag: ctx.tag });
+      expect(run.code, describeRun(run)).toBe(2);
+      expect(run.stderr).toMatch(/^shardwise: the cache folder .* cannot be used/m);
+      expect(run.stderr).not.toMatch(/internal error|^\s+at /m);
+      expect(run.stdout).toBe('');
+    }
+    await ctx.expectNoOrphans();
+    // Repaired, the next run works.
+    rmSync(join(cacheDir, 'results'));
+    const next = await runCli(root, ['run', '--json', '--retries', '0'], { tag: ctx.tag });
+    expect(statuses(reportOf(next))).toEqual(EXPECTED);
   });
 });

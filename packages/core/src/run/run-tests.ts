@@ -30,6 +30,7 @@ import { writeRunReport, type WrittenReport } from '../report/write-report';
 import { relativeTo } from '../util/paths';
 import { claimScratchDir } from '../util/scratch-dirs';
 import { outputDirIssue } from '../config/output-dirs';
+import { assertUsableCacheDir } from '../cache/cache-dir';
 import { computePoolCapacity } from './resources/pool-capacity';
 import { PoolSizer } from './resources/pool-sizer';
 import { createSystemSampler, type ResourceSampler } from './resources/resource-sampler';
@@ -271,6 +272,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
     if (issue !== undefined)
       throw new UsageError(`${flag}: ${issue}, got ${JSON.stringify(value)}`);
   }
+  assertUsableCacheDir(cacheDir);
   const passThrough = flags.passThrough ?? [];
   const runPreset = PRESETS[flags.optimization ?? config.optimization];
 
