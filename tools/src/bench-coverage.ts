@@ -152,8 +152,7 @@ async function main(): Promise<void> {
     // 2. report --merge: one map per shard (here per project) summed.
     const shardStarted = performance.now();
     const shards = new CoverageAccumulator();
-    for (const accumulator of perProject.values())
-      shards.add(accumulator.toCoverageMap().toJSON() as CoverageData);
+    for (const accumulator of perProject.values()) shards.add(accumulator.toData());
     const shardSumMs = performance.now() - shardStarted;
     const shardStatements = shards.toCoverageMap().getCoverageSummary().statements.total;
     if (shardStatements !== merged.totals.statements.total)

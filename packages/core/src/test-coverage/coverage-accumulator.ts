@@ -71,6 +71,11 @@ export class CoverageAccumulator {
     }
   }
 
+  /** The summed records (owned by the accumulator: read, do not change). */
+  toData(): CoverageData {
+    return Object.fromEntries(this.files);
+  }
+
   toCoverageMap(): libCoverage.CoverageMap {
     return libCoverage.createCoverageMap(
       Object.fromEntries(this.files) as unknown as libCoverage.CoverageMapData,
