@@ -56,6 +56,9 @@ describe('runner faults', () => {
     expect(messages('vitest/src/a.test.ts')).toMatch(/Vitest is not installed/);
     expect(fileOf(report, 'tool/src/x.tool.test.js').status).toBe('failed');
     expect(messages('tool/src/x.tool.test.js')).toMatch(/not found|127/);
+    // The message is Shardwise's own explanation, without its stack.
+    for (const path of ['jest/src/a.test.js', 'vitest/src/a.test.ts'])
+      expect(messages(path), path).not.toMatch(/\\n\s+at /);
     // node:test needs nothing installed: that project still runs.
     expect(fileOf(report, 'tool/src/ok.test.js').status).toBe('passed');
     expect(cacheKeys(join(root, '.shardwise/cache'))).toHaveLength(1);

@@ -19,6 +19,7 @@
  * - Circuit breaker: repeated infrastructure failures stop scheduling; one probe after a cool-down
  *   decides whether the run goes on or the rest is reported as not run, with the reason.
  */
+import { isShardwiseError } from '../errors';
 import type { FailureCategory, FileStatus, ReportTest } from '../report/report-schema';
 import type { FileRunResult, TestCaseResult } from '../runners/types';
 import { categorizeFailure } from './categorize-failure';
@@ -469,7 +470,12 @@ export class Scheduler {
         signal: null,
         timedOut: false,
         cancelled: false,
-        stderrTail: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        // Shardwise's own errors (a runner not installed) explain themselves: no stack.
+        stderrTail: isShardwiseError(error)
+          ? error.message
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error),
       }))
       .then((outcome) => {
         this.accountBusy();

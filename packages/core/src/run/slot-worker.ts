@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
+import { isShardwiseError } from '../errors';
 import { executeBatch } from '../runners/execute-batch';
 import { getRunnerAdapter } from '../runners/registry';
 import type { BatchInput } from '../runners/types';
@@ -65,7 +66,12 @@ export default async function runSlotTask(task: SlotTask): Promise<BatchOutcome>
       signal: null,
       timedOut: false,
       cancelled: controller.signal.aborted,
-      stderrTail: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      // Shardwise's own errors (a runner not installed) explain themselves: no stack.
+      stderrTail: isShardwiseError(error)
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error),
     };
   } finally {
     task.port.close();
