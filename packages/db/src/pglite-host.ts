@@ -4,7 +4,11 @@
  * pglite-socket server starts on the first connection. Clients reach it through a byte-for-byte
  * pipe from the front port to pglite-socket's own port.
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** pglite-socket multiplexes its connections onto the single PGlite session. */
 const MAX_CONNECTIONS = 64;
@@ -22,11 +26,49 @@ interface Backend {
   port: number;
 }
 
+/**
+ * Where a freshly initialised data folder of this PGlite version is kept (in
+ * `SHARDWISE_DB_CACHE_DIR`, default `<tmp>/shardwise-db`). PGlite runs initdb on
+ * every start (seconds); starting from a dump of that first state skips it. The state depends on
+ * PGlite's version only; nothing of a test ever goes in (the dump is taken before any client).
+ */
+function initialStateFile(): string {
+  const entry = require.resolve('@electric-sql/pglite');
+  const manifest = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const dir = process.env.SHARDWISE_DB_CACHE_DIR || join(tmpdir(), 'shardwise-db');
+  return join(dir, `pglite-${manifest.version}-initdb.tar`);
+}
+
+async function createPglite() {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const file = initialStateFile();
+  if (existsSync(file)) {
+    try {
+      return await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+    } catch {
+      // Unreadable (a damaged file): start from initdb, which replaces it.
+    }
+  }
+  const db = await PGlite.create();
+  try {
+    const dump = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    mkdirSync(dirname(file), { recursive: true });
+    // Whole or not at all: concurrent hosts may write it too; the last rename wins.
+    const partial = `${file}.${process.pid}.${threadId}.partial`;
+    writeFileSync(partial, dump);
+    renameSync(partial, file);
+  } catch {
+    // Only an optimisation: the next start runs initdb again.
+  }
+  return db;
+}
+
 async function startBackend(): Promise<Backend & { ms: number }> {
   const began = performance.now();
-  const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create();
+  const db = await createPglite();
   const server = new PGLiteSocketServer({
     db,
     port: 0,

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { processAlive } from './process-alive';
 
 interface GuardedServer {
   command: string;
@@ -33,17 +34,8 @@ function stop(): void {
   setTimeout(() => server.kill('SIGKILL'), SHUTDOWN_GRACE_MS).unref();
 }
 
-function parentAlive(): boolean {
-  try {
-    process.kill(parentPid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const watch = setInterval(() => {
-  if (!parentAlive() || process.ppid === 1) stop();
+  if (!processAlive(parentPid) || process.ppid === 1) stop();
 }, POLL_MS);
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

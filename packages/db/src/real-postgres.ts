@@ -6,14 +6,13 @@
  */
 import type { Pool } from 'pg';
 import pg from 'pg';
-import { ensureSchema } from './schema-loader';
+import { processAlive } from './process-alive';
+import { ensureSchema, ident } from './schema-loader';
 import type { SchemaSource } from './schema-source';
 
 const WORKER_PREFIX = 'shardwise_w';
 /** Advisory-lock key space of @shardwise/db (an arbitrary constant). */
 const LOCK_SPACE = 734_120;
-
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** The same server and credentials as `url`, on database `database`. */
 export function withDatabase(url: string, database: string): string {
@@ -63,15 +62,6 @@ export async function ensureTemplate(
   } finally {
     await lock.query('SELECT pg_advisory_unlock($1, 1)', [LOCK_SPACE]).catch(() => undefined);
     lock.release();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -23,7 +23,8 @@ const META = 'shardwise_meta';
 const SNAPSHOT = 'shardwise_snapshot';
 const SYSTEM_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema', '${META}', '${SNAPSHOT}') AND n.nspname NOT LIKE 'pg\\_%'`;
 
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+/** A quoted SQL identifier. */
+export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /**

@@ -2,7 +2,10 @@
  * TestDatabase against PGlite served over pglite-socket (the hosts a slot or a global setup
  * starts), through node-postgres as an application would connect.
  */
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabaseHost, type DatabaseHost } from './database-host';
 import { TestDatabase } from './test-database';
@@ -126,6 +129,42 @@ describe('TestDatabase lifecycle', () => {
       } finally {
         process.env.SHARDWISE_DATABASE_URL = hostA.url;
         await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+    START_MS,
+  );
+
+  it(
+    'starts PGlite from its cached initial state, and replaces a damaged one',
+    async () => {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'shardwise-db-cache-'));
+      const saved = process.env.SHARDWISE_DB_CACHE_DIR;
+      process.env.SHARDWISE_DB_CACHE_DIR = cacheDir;
+      const answers = async () => {
+        const host = await startDatabaseHost();
+        const client = new pg.Client({ connectionString: host.url });
+        try {
+          await client.connect();
+          return (await client.query('SELECT 1 AS one')).rows[0]?.one;
+        } finally {
+          await client.end();
+          await host.stop();
+        }
+      };
+      try {
+        expect(await answers()).toBe(1);
+        const [cached] = readdirSync(cacheDir);
+        expect(cached).toMatch(/^pglite-[\d.]+-initdb\.tar$/);
+        const file = join(cacheDir, cached!);
+        expect(statSync(file).size).toBeGreaterThan(1_000_000);
+        expect(await answers()).toBe(1);
+        writeFileSync(file, 'not a tar');
+        expect(await answers()).toBe(1);
+        expect(statSync(file).size).toBeGreaterThan(1_000_000);
+      } finally {
+        if (saved === undefined) delete process.env.SHARDWISE_DB_CACHE_DIR;
+        else process.env.SHARDWISE_DB_CACHE_DIR = saved;
+        rmSync(cacheDir, { recursive: true, force: true });
       }
     },
     START_MS,

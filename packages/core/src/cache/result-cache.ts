@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { coverageDataSchema, type CoverageData } from '../test-coverage/file-artifacts';
+import { storedCoverageSchema, type StoredCoverage } from './coverage-maps';
 import { reportTestSchema, type ReportTest } from '../report/report-schema';
 import { writeFileAtomic } from '../util/atomic-write';
 import { hashParts } from '../util/hash';
@@ -22,8 +22,8 @@ const entrySchema = z.strictObject({
   recordedAt: z.number(),
   durationMs: z.number().nonnegative(),
   tests: z.array(reportTestSchema),
-  /** The test file's own coverage (workspace-relative sources), when the run collected it. */
-  coverage: coverageDataSchema.optional(),
+  /** The test file's own coverage, when the run collected it: counts (see coverage-maps.ts). */
+  coverage: storedCoverageSchema.optional(),
 });
 export type CachedResult = z.infer<typeof entrySchema>;
 
@@ -93,7 +93,7 @@ export class ResultCache {
     path: string,
     durationMs: number,
     tests: ReportTest[],
-    coverage?: CoverageData,
+    coverage?: StoredCoverage,
   ): void {
     const entry: CachedResult = {
       version: 1,

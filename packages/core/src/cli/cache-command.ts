@@ -12,6 +12,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { planWorkspace } from '../api/plan-workspace';
+import { CoverageMapStore } from '../cache/coverage-maps';
 import { ResultCache } from '../cache/result-cache';
 import { RunLog } from '../cache/run-log';
 import { warmJestTransforms, type JestWarmResult } from '../cache/warm-jest';
@@ -56,6 +57,7 @@ export async function runCache(options: CacheCommandOptions): Promise<number> {
     const before = results.stats();
     const importBytes = fileSize(join(cacheDir, IMPORT_CACHE));
     results.clear();
+    new CoverageMapStore(cacheDir).clear();
     rmSync(join(cacheDir, IMPORT_CACHE), { force: true });
     const cleared = { resultEntries: before.entries, resultBytes: before.bytes, importBytes };
     if (options.json) print(JSON.stringify({ schemaVersion: 1, cacheDir, cleared }, null, 2));

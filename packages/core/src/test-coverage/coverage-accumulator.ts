@@ -33,13 +33,22 @@ function sameStructure(a: FileRecord, b: FileRecord): boolean {
   );
 }
 
-/** A copy whose counts this accumulator may change (the maps are shared, never changed). */
+/**
+ * A copy whose counts this accumulator may change (the maps are shared, never changed), with its
+ * keys in one order: a record rebuilt from the cache and one fresh from a runner write the same
+ * JSON.
+ */
 function owned(record: FileRecord): FileRecord {
+  const { path, statementMap, fnMap, branchMap, s, f, b, ...rest } = record;
   return {
-    ...record,
-    s: { ...record.s },
-    f: { ...record.f },
-    b: Object.fromEntries(Object.entries(record.b).map(([k, arms]) => [k, [...arms]])),
+    path,
+    statementMap,
+    fnMap,
+    branchMap,
+    s: { ...s },
+    f: { ...f },
+    b: Object.fromEntries(Object.entries(b).map(([k, arms]) => [k, [...arms]])),
+    ...Object.fromEntries(Object.entries(rest).sort(([a], [c]) => a.localeCompare(c))),
   };
 }
 

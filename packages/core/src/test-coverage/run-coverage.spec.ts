@@ -27,7 +27,7 @@ describe('RunCoverage', () => {
   it('gives the same report whatever order files finish in, cached or fresh', () => {
     const root = tempWorkspace({});
     const write = (order: 'cold' | 'warm') => {
-      const run = new RunCoverage(root);
+      const run = new RunCoverage(root, join(root, 'cache'));
       // Two instrumentations of one source (two providers): istanbul keeps the first map.
       const a = one(join(root, 'src/x.ts'), 1, 1);
       const b = one(join(root, 'src/x.ts'), 2, 4);
@@ -35,8 +35,8 @@ describe('RunCoverage', () => {
         run.addFresh('b.test.ts', { path: 'b', coverage: b });
         run.addFresh('a.test.ts', { path: 'a', coverage: a });
       } else {
-        run.addStored('a.test.ts', run.toStored(a));
-        run.addStored('b.test.ts', run.toStored(b));
+        run.addRestored('a.test.ts', run.restore(run.toStored(a))!);
+        run.addRestored('b.test.ts', run.restore(run.toStored(b))!);
       }
       const dir = join(root, order);
       run.write(dir);
@@ -47,7 +47,7 @@ describe('RunCoverage', () => {
 
   it('stores sources relative to the workspace', () => {
     const root = tempWorkspace({});
-    const run = new RunCoverage(root);
+    const run = new RunCoverage(root, join(root, 'cache'));
     expect(Object.keys(run.toStored(one(join(root, 'src/x.ts'), 1, 1)))).toEqual(['src/x.ts']);
   });
 
@@ -58,7 +58,7 @@ describe('RunCoverage', () => {
       false,
       false,
     ]);
-    const run = new RunCoverage(tempWorkspace({}));
+    const run = new RunCoverage(tempWorkspace({}), tempWorkspace({}));
     run.addUnsupported('node');
     expect(
       formatEverydayNotes({

@@ -5,12 +5,8 @@
  */
 import { join } from 'node:path';
 import type { RunnerKind } from '../run/scheduler';
-import {
-  absolutizeCoverage,
-  relativizeCoverage,
-  type CoverageData,
-  type FileArtifact,
-} from './file-artifacts';
+import { CoverageMapStore, type StoredCoverage } from '../cache/coverage-maps';
+import type { CoverageData, FileArtifact } from './file-artifacts';
 import { mergeCoverage, type MergedCoverage } from './merge-coverage';
 
 /** Runners whose own provider Shardwise drives per test file. node:test and commands: none. */
@@ -23,11 +19,23 @@ export class RunCoverage {
   private readonly inputs = new Map<string, CoverageData>();
   private readonly unsupported = new Set<string>();
 
-  constructor(private readonly workspaceRoot: string) {}
+  private readonly maps: CoverageMapStore;
 
-  /** A cached pass's stored coverage (workspace-relative sources). */
-  addStored(testPath: string, coverage: CoverageData): void {
-    this.inputs.set(testPath, absolutizeCoverage(coverage, this.workspaceRoot));
+  constructor(
+    private readonly workspaceRoot: string,
+    cacheDir: string,
+  ) {
+    this.maps = new CoverageMapStore(cacheDir);
+  }
+
+  /** A cached pass's coverage rebuilt from the cache; undefined when its maps are gone. */
+  restore(stored: StoredCoverage): CoverageData | undefined {
+    return this.maps.restore(stored, this.workspaceRoot);
+  }
+
+  /** A cached pass's coverage, as `restore` returned it. */
+  addRestored(testPath: string, coverage: CoverageData): void {
+    this.inputs.set(testPath, coverage);
   }
 
   /** A file that ran: its artifact's coverage, if the child wrote one. */
@@ -44,9 +52,9 @@ export class RunCoverage {
     return [...this.unsupported].sort();
   }
 
-  /** The form stored with a pass in the result cache. */
-  toStored(coverage: CoverageData): CoverageData {
-    return relativizeCoverage(coverage, this.workspaceRoot);
+  /** The form stored with a pass in the result cache (maps written to the map store). */
+  toStored(coverage: CoverageData): StoredCoverage {
+    return this.maps.store(coverage, this.workspaceRoot);
   }
 
   /** Writes `<reportRunDir>/coverage/` (lcov, json-summary, json, text-summary). */
