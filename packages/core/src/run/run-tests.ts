@@ -286,7 +286,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
   const cached: CachedFileEntry[] = [];
   const work: WorkFile[] = [];
   const coverage = flags.coverage === true;
-  const runCoverage = coverage ? new RunCoverage(workspaceRoot) : undefined;
+  const runCoverage = coverage ? new RunCoverage(workspaceRoot, cacheDir) : undefined;
   for (const file of selected) {
     const key = resultCacheKey(file.closureHash, passThrough, { coverage });
     const fileRunner = runnerOf(file.project, file.category, config).runner;
@@ -294,12 +294,14 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
       runCoverage.addUnsupported(fileRunner);
     const hit = useCache ? resultCache.get(key) : undefined;
     // A coverage run takes a pass from the cache only with the coverage it needs.
+    const storedCoverage =
+      hit?.coverage === undefined ? undefined : runCoverage?.restore(hit.coverage);
     const usable =
       hit !== undefined &&
       hit.path === file.path &&
-      (!coverage || hit.coverage !== undefined || !collectsCoverage(fileRunner));
+      (!coverage || storedCoverage !== undefined || !collectsCoverage(fileRunner));
     if (hit !== undefined && usable) {
-      if (hit.coverage !== undefined) runCoverage?.addStored(file.path, hit.coverage);
+      if (storedCoverage !== undefined) runCoverage?.addRestored(file.path, storedCoverage);
       cached.push({
         path: file.path,
         project: file.project.name,
