@@ -42,20 +42,29 @@ export interface BuildGraphOptions {
   files?: ReadonlySet<string>;
 }
 
-const SIBLING_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const SIBLING_EXTENSION = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
 /**
  * `x.ts` and `x.js` side by side: which one `./x` loads depends on the runner's extension order
- * (Jest and Vite try `.js` first, TypeScript-aware resolution `.ts`), so both are inputs.
+ * (Jest and Vite try `.js` first, TypeScript-aware resolution `.ts`), so both are inputs. Maps
+ * each code file that has such siblings to them; most workspaces have none.
  */
-function sameNamedSiblings(path: string, files: ReadonlySet<string> | undefined): string[] {
-  if (files === undefined) return [];
-  const extension = SIBLING_EXTENSIONS.find((e) => path.endsWith(e));
-  if (extension === undefined) return [];
-  const stem = path.slice(0, -extension.length);
-  return SIBLING_EXTENSIONS.filter((e) => e !== extension && files.has(stem + e)).map(
-    (e) => stem + e,
-  );
+function indexSameNamedSiblings(files: ReadonlySet<string> | undefined): Map<string, string[]> {
+  const byStem = new Map<string, string[]>();
+  for (const file of files ?? []) {
+    const match = SIBLING_EXTENSION.exec(file);
+    if (match === null || file.endsWith('.d.ts')) continue;
+    const stem = file.slice(0, match.index);
+    const list = byStem.get(stem);
+    if (list === undefined) byStem.set(stem, [file]);
+    else list.push(file);
+  }
+  const siblings = new Map<string, string[]>();
+  for (const list of byStem.values()) {
+    if (list.length < 2) continue;
+    for (const file of list) siblings.set(file, list.filter((other) => other !== file).sort());
+  }
+  return siblings;
 }
 
 export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGraph> {
@@ -64,6 +73,7 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
   const missing: string[] = [];
   const stats = { files: 0, parsed: 0, cached: 0 };
   const queued = new Set<string>(options.roots);
+  const siblings = indexSameNamedSiblings(options.files);
   let frontier = [...queued];
 
   while (frontier.length > 0) {
@@ -120,7 +130,7 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
         switch (resolution.kind) {
           case 'file':
             if (resolution.path !== node.path) deps.add(resolution.path);
-            for (const sibling of sameNamedSiblings(resolution.path, options.files))
+            for (const sibling of siblings.get(resolution.path) ?? [])
               if (sibling !== node.path) deps.add(sibling);
             if (record.kind === 'mock') {
               // jest.mock('./x') uses an adjacent __mocks__/x when there is one.
