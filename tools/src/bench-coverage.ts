@@ -221,7 +221,7 @@ Each test file's coverage holds every source its import closure reaches: median 
 
 | step | measured | time |
 | --- | --- | --- |
-| warm run: sum the ${n(tests.length)} per-test-file maps as restored from the result cache (counts on shared maps) | ${n(records)} records → ${n(merged.files)} sources, ${n(merged.totals.statements.total)} statements | ${seconds(sumMs)} |
+| warm run: sum the ${n(tests.length)} per-test-file maps as restored from the result cache (counts on shared maps; reading the entries not included) | ${n(records)} records → ${n(merged.files)} sources, ${n(merged.totals.statements.total)} statements | ${seconds(sumMs)} |
 | write lcov.info, coverage-summary.json, coverage-final.json (${result.run.coverageFinalMb} MB), text summary | | ${seconds(writeMs)} |
 | \`report --merge\`: sum ${perProject.size} shard maps (one per project; reading the files not included) | same totals as the run | ${seconds(shardSumMs)} |
 | cold run: sum of records parsed from the runners' artifacts (each record's maps compared before its counts are added) | ${n(parsedRecords)} records of ${result.parsed.testFiles} test files: ${result.parsed.sumUsPerRecord} µs per record; JSON.parse ${result.parsed.parseUsPerRecord} µs per record | scaled to the run: ${seconds(scaledParsedSumMs)} sum + ${seconds(scaledParseMs)} parse |
