@@ -77,7 +77,7 @@ describe('the remote cache misbehaving under real Nx 24', () => {
   let server: RemoteCacheServer;
   let shardIds: string[] = [];
   let reference = new Map<string, string | undefined>();
-  let boundMs = 90_000;
+  let boundMs = 30_000;
   const temps: string[] = [];
 
   function clone(): string {
@@ -114,7 +114,8 @@ describe('the remote cache misbehaving under real Nx 24', () => {
     const started = Date.now();
     const seed = await nx(root, RUN_MANY, remoteEnv(''));
     expect(seed.code, seed.output.slice(-4000)).toBe(0);
-    boundMs = Math.max(90_000, 3 * (Date.now() - started));
+    // A hang is waited out to this bound: three healthy runs, at least 30 s.
+    boundMs = Math.max(30_000, 3 * (Date.now() - started));
     shardIds = PROJECTS.flatMap((p) => [1, 2].map((k) => `${p}:test-unit--shard-${k}`));
     reference = shardOutcomes(root, shardIds);
     expect([...reference.values()].every((v) => v !== undefined)).toBe(true);
