@@ -226,4 +226,48 @@ describe('shardwise watch (real Jest and Vitest)', () => {
     expect(watch.lines.at(-1)?.type).toBe('exit');
     expect(processesIn(root)).toEqual([]);
   });
+
+  it('on a terminal, keys act without Enter (raw mode) and the live view draws', async () => {
+    // `script` gives the watch a pseudo-terminal; the test types into it.
+    const slots = mkdtempSync(join(tmpdir(), 'watch-tty-'));
+    const child = spawn(
+      'script',
+      ['-qefc', `stty cols 120 rows 40; ${process.execPath} ${CLI} watch`, '/dev/null'],
+      {
+        cwd: root,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          CI: undefined,
+          TERM: 'xterm-256color',
+          SHARDWISE_SLOT_DIR: slots,
+          E2E_PID_LOG: join(slots, 'pids.log'),
+        },
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    const waitFor = async (pattern: RegExp) => {
+      const deadline = Date.now() + 120_000;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`waited for ${pattern}; output:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    };
+    try {
+      await waitFor(/watching \d+ test file/);
+      child.stdin.write('a');
+      await waitFor(/Tests {2}\d+ passed, 0 failed/);
+      // The live view redrew its status line in place.
+      expect(output).toContain(`${String.fromCharCode(27)}[2K`);
+      child.stdin.write('q');
+      expect(await exited, output).toBe(0);
+      expect(processesIn(root)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      cleanup(slots);
+    }
+  });
 });
