@@ -5,7 +5,14 @@
  * through a pipe (no terminal: the same letters as lines); events come back as `--json` lines.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,6 +226,19 @@ describe('shardwise watch (real Jest and Vitest)', () => {
     expect(filesOf(line)).toEqual(['libs/text/src/extra.test.ts']);
     [line, at] = await watch.next(at + 1, (l) => l.type === 'run-end');
     expect(line.summary).toMatchObject({ passed: 1, failed: 0 });
+
+    // A build output (ignored, as the scan ignores dist/) is no save; the next real one runs.
+    mkdirSync(join(root, 'libs/math/dist'), { recursive: true });
+    writeFileSync(join(root, 'libs/math/dist/bundle.js'), 'module.exports = {};\n');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    writeFileSync(join(root, 'libs/math/src/mul.js'), 'exports.mul = (a, b) => b * a;\n');
+    [line, at] = await watch.next(
+      at + 1,
+      (l) => l.type === 'run-start' || l.type === 'nothing-to-run',
+    );
+    expect(line).toMatchObject({ type: 'run-start', changed: ['libs/math/src/mul.js'] });
+    expect(filesOf(line)).toEqual(['libs/math/src/mul.test.js']);
+    [line, at] = await watch.next(at + 1, (l) => l.type === 'run-end');
 
     // Warm Vitest runners live between runs; q ends them all with the process.
     watch.press('q');

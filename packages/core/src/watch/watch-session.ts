@@ -13,6 +13,8 @@ import type { ShardwiseConfig } from '../config/schema';
 import type { RunReport } from '../report/report-schema';
 import type { RunFlags, RunTestsOptions, RunTestsResult } from '../run/run-tests';
 import { SlotPool } from '../run/slot-pool';
+import picomatch from 'picomatch';
+import { ALWAYS_IGNORED } from '../config/defaults';
 import { isInside, toPosix } from '../util/paths';
 import { findAffectedTests } from '../api/affected';
 import type { ShardwiseHooks } from '../api/hooks';
@@ -84,11 +86,15 @@ export class WatchSession {
       .filter((p): p is string => p !== undefined)
       .map((p) => toPosix(relative(workspaceRoot, this.absolute(p))))
       .filter((p) => p !== '' && !p.startsWith('..'));
+    // What the workspace scan ignores (node_modules, .git, .nx, .shardwise, dist, coverage,
+    // the config's `ignore`), matched as the folder itself too.
+    const scanIgnored = picomatch([...ALWAYS_IGNORED, ...config.ignore], { dot: true });
     this.watcher = new FileWatcher({
       workspaceRoot,
       debounceMs: this.options.debounceMs,
       ignore: (path) =>
-        path.split('/').some((part) => part === 'node_modules' || part === '.git') ||
+        scanIgnored(path) ||
+        scanIgnored(`${path}/`) ||
         ignored.some((folder) => isInside(path, folder)),
       onChange: (paths) => this.request('change', paths),
       onError: (error) => this.options.onEvent({ type: 'error', message: error.message }),
@@ -161,7 +167,8 @@ export class WatchSession {
     }
   }
 
-  private async runOnce(triggers: WatchTrigger[], changed: string[]): Promise<void> {
+  private async runOnce(triggers: WatchTrigger[], saved: string[]): Promise<void> {
+    let changed = saved;
     let plan = this.plan!;
     const selected = new Set<string>();
     if (changed.length > 0) {
@@ -182,6 +189,13 @@ export class WatchSession {
         removed,
         ms: Math.round(performance.now() - started),
       });
+      // Only saves of workspace files count (a folder event names the folder; its new files are
+      // among `added`); a burst of anything else (an editor's swap file) runs nothing, quietly.
+      const relevant = [
+        ...new Set([...changed.filter((f) => known.has(f) || now.has(f)), ...added]),
+      ];
+      if (relevant.length === 0 && triggers.every((t) => t === 'change')) return;
+      changed = relevant;
       // A removed file is gone from the new graph: the old one knows who imported it.
       for (const hit of findAffectedTests(plan, changed)) selected.add(hit.path);
       for (const hit of findAffectedTests(before, removed)) selected.add(hit.path);
