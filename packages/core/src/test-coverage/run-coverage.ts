@@ -20,6 +20,8 @@ export class RunCoverage {
   private readonly unsupported = new Set<string>();
 
   private readonly maps: CoverageMapStore;
+  /** Fresh coverage already split for the cache (see `toStored`), by the artifact's object. */
+  private readonly storedForm = new WeakMap<CoverageData, StoredCoverage>();
 
   constructor(
     private readonly workspaceRoot: string,
@@ -38,9 +40,16 @@ export class RunCoverage {
     this.inputs.set(testPath, coverage);
   }
 
-  /** A file that ran: its artifact's coverage, if the child wrote one. */
+  /**
+   * A file that ran: its artifact's coverage, if the child wrote one. When it was stored in the
+   * cache this run, the records rebuilt from the store share their maps, so the sum adds counts
+   * without comparing maps; the same coverage either way.
+   */
   addFresh(testPath: string, artifact: FileArtifact | undefined): void {
-    if (artifact?.coverage !== undefined) this.inputs.set(testPath, artifact.coverage);
+    if (artifact?.coverage === undefined) return;
+    const stored = this.storedForm.get(artifact.coverage);
+    const shared = stored === undefined ? undefined : this.maps.restore(stored, this.workspaceRoot);
+    this.inputs.set(testPath, shared ?? artifact.coverage);
   }
 
   /** A selected file whose runner collects no coverage (reported once in the summary). */
@@ -54,7 +63,9 @@ export class RunCoverage {
 
   /** The form stored with a pass in the result cache (maps written to the map store). */
   toStored(coverage: CoverageData): StoredCoverage {
-    return this.maps.store(coverage, this.workspaceRoot);
+    const stored = this.maps.store(coverage, this.workspaceRoot);
+    this.storedForm.set(coverage, stored);
+    return stored;
   }
 
   /** Writes `<reportRunDir>/coverage/` (lcov, json-summary, json, text-summary). */
