@@ -103,6 +103,7 @@ export {
 } from './test-coverage/merge-coverage';
 export { mergeShardCoverage } from './test-coverage/merge-step';
 export { CoverageAccumulator } from './test-coverage/coverage-accumulator';
+export { CoverageMapStore } from './cache/coverage-maps';
 export type { CoverageData } from './test-coverage/file-artifacts';
 export { exitCodeOf } from './report/build-report';
 export { getRunnerAdapter } from './runners/registry';
