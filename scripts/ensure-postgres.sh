@@ -36,7 +36,10 @@ cleanup() { if [ "$policy_added" = true ]; then rm -f /usr/sbin/policy-rc.d; fi;
 trap cleanup EXIT
 
 apt-get update -qq </dev/null
-apt-get install -y -qq --no-install-recommends postgresql </dev/null >/dev/null
+# Keep the createcluster.conf written above (no prompt about it without a terminal).
+UCF_FORCE_CONFFOLD=1 apt-get install -y -qq --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+  postgresql </dev/null >/dev/null
 
 installed || { echo "ensure-postgres: apt-get finished but no server binaries were found" >&2; exit 1; }
 echo "ensure-postgres: installed $(ls -d /usr/lib/postgresql/*/bin | tail -n 1) in $(($(date +%s) - start)) s"

@@ -4,7 +4,8 @@
  *   npm run bench:db [-- --iterations 60 --restores 5 --rounds 3]
  *
  * 1. PGlite start per slot: a slot's lazy host (worker thread) from start until a `pg` client's
- *    first answer, median of `--restores` starts.
+ *    first answer: once with no cached initial state (initdb runs), then the median of
+ *    `--restores` starts from the cached state.
  * 2. Per-test clean-state cost of each strategy, on the example API's schema, through the same
  *    API the tests use (TestDatabase.beforeEach + the first query + afterEach, a test's writes in
  *    between): rollback and truncate on PGlite; rollback, truncate and template on a real
@@ -17,6 +18,8 @@
  *    (EXAMPLE_DB_RECREATE_PER_TEST=1). Rounds alternate the three; median wall time.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -47,6 +50,7 @@ const shardwiseCli = join(repoRoot, 'packages', 'core', 'dist', 'cli', 'main.js'
 
 interface Figure {
   backend: 'PGlite' | 'PostgreSQL';
+  schema: string;
   strategy: string;
   samples: number;
   medianMs: number;
@@ -58,6 +62,7 @@ const round1 = (ms: number): number => Math.round(ms * 10) / 10;
 
 function figure(
   backend: Figure['backend'],
+  schema: Schema,
   strategy: string,
   samples: number[],
   note: string,
@@ -65,12 +70,46 @@ function figure(
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     backend,
+    schema: schema.label,
     strategy,
     samples: samples.length,
     medianMs: round1(median(samples)),
     p90Ms: round1(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))] ?? 0),
     note,
   };
+}
+
+interface Schema {
+  label: string;
+  path: string;
+}
+
+/**
+ * A larger schema for the same tests: the example's two tables plus `extra` tables in ten
+ * migrations, each with a foreign key to the one before and an index, every other one seeded
+ * with five rows.
+ */
+function generatedSchema(extra: number): Schema {
+  const dir = mkdtempSync(join(tmpdir(), 'shardwise-bench-db-schema-'));
+  for (const file of readdirSync(migrations))
+    writeFileSync(join(dir, file), readFileSync(join(migrations, file)));
+  const perFile = Math.ceil(extra / 10);
+  for (let f = 0; f < 10; f++) {
+    const tables: string[] = [];
+    for (let t = f * perFile; t < Math.min(extra, (f + 1) * perFile); t++) {
+      const ref = t === 0 ? '' : `, parent_id integer REFERENCES t${t - 1} (id)`;
+      tables.push(
+        `CREATE TABLE t${t} (id serial PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now()${ref});`,
+        `CREATE INDEX t${t}_name ON t${t} (name);`,
+      );
+      if (t % 2 === 0)
+        tables.push(
+          `INSERT INTO t${t} (name) SELECT 'seed ' || g FROM generate_series(1, 5) AS g;`,
+        );
+    }
+    writeFileSync(join(dir, `${String(f + 3).padStart(3, '0')}_generated.sql`), tables.join('\n'));
+  }
+  return { label: `generated (${extra + 2} tables)`, path: dir };
 }
 
 /** What a test does between two resets: an order, a stock change, a read. */
@@ -84,11 +123,12 @@ async function testWrites(query: (text: string) => Promise<unknown>, i: number):
 
 /** Clean-state cost per test through TestDatabase: beforeEach + first query + afterEach. */
 async function isolationCost(
+  schema: Schema,
   isolation: Isolation,
   iterations: number,
   adminUrl?: string,
 ): Promise<number[]> {
-  const db = new TestDatabase({ schema: migrations, isolation, adminUrl });
+  const db = new TestDatabase({ schema: schema.path, isolation, adminUrl });
   await db.start();
   const costs: number[] = [];
   try {
@@ -109,8 +149,8 @@ async function isolationCost(
 }
 
 /** The baseline: drop the schema and run every migration again before each test. */
-async function recreateCost(url: string, iterations: number): Promise<number[]> {
-  const source = readSchemaSource(migrations);
+async function recreateCost(schema: Schema, url: string, iterations: number): Promise<number[]> {
+  const source = readSchemaSource(schema.path);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const costs: number[] = [];
@@ -130,21 +170,46 @@ async function recreateCost(url: string, iterations: number): Promise<number[]> 
   return costs;
 }
 
-async function pgliteHostStarts(count: number): Promise<{ ready: number[]; pglite: number[] }> {
-  const ready: number[] = [];
-  const pglite: number[] = [];
+interface HostStarts {
+  /** The first start, with no cached initial state: PGlite runs initdb (and the state is saved). */
+  coldReadyMs: number;
+  /** Later starts from the cached initial state. */
+  ready: number[];
+  pglite: number[];
+}
+
+async function pgliteHostStarts(count: number): Promise<HostStarts> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'shardwise-bench-db-cache-'));
+  const saved = process.env.SHARDWISE_DB_CACHE_DIR;
+  process.env.SHARDWISE_DB_CACHE_DIR = cacheDir;
+  try {
+    const [cold] = await timeHostStarts(1);
+    const cached = await timeHostStarts(count);
+    return {
+      coldReadyMs: cold!.ready,
+      ready: cached.map((s) => s.ready),
+      pglite: cached.map((s) => s.pglite),
+    };
+  } finally {
+    if (saved === undefined) delete process.env.SHARDWISE_DB_CACHE_DIR;
+    else process.env.SHARDWISE_DB_CACHE_DIR = saved;
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+async function timeHostStarts(count: number): Promise<Array<{ ready: number; pglite: number }>> {
+  const starts: Array<{ ready: number; pglite: number }> = [];
   for (let i = 0; i < count; i++) {
     const began = performance.now();
     const host = await startDatabaseHost();
     const client = new pg.Client({ connectionString: host.url });
     await client.connect();
     await client.query('SELECT 1');
-    ready.push(performance.now() - began);
+    const ready = performance.now() - began;
     await client.end();
-    const startMs = await host.stop();
-    if (startMs !== undefined) pglite.push(startMs);
+    starts.push({ ready, pglite: (await host.stop()) ?? Number.NaN });
   }
-  return { ready, pglite };
+  return starts;
 }
 
 /** PGlite's whole-instance strategies, in-process: restore from a dump, and clone(). */
@@ -228,6 +293,8 @@ async function main(): Promise<void> {
   const restores = Number(values.restores);
   const rounds = Number(values.rounds);
   const log = (message: string) => process.stderr.write(`bench-db: ${message}\n`);
+  // Other work on the machine moves these figures: the run states the load it ran under.
+  const loadAtStart = loadavg()[0]!;
 
   const installBegan = performance.now();
   const ensure = spawnSync('bash', [ensureScript], { encoding: 'utf8' });
@@ -238,29 +305,40 @@ async function main(): Promise<void> {
   let server: PostgresServer | undefined;
   const figures: Figure[] = [];
   const suite: SuiteRun[] = [];
-  let starts: { ready: number[]; pglite: number[] };
+  let starts: HostStarts;
+  const schemas: Schema[] = [];
   try {
     log(`PGlite host starts ×${restores}`);
     starts = await pgliteHostStarts(restores);
 
+    schemas.push({ label: 'example API (2 tables)', path: migrations }, generatedSchema(40));
     const host = await startDatabaseHost();
     process.env.SHARDWISE_DATABASE_URL = host.url;
     try {
-      for (const isolation of ['rollback', 'truncate'] as const) {
-        log(`PGlite ${isolation} ×${iterations}`);
+      for (const schema of schemas) {
+        for (const isolation of ['rollback', 'truncate'] as const) {
+          log(`PGlite ${schema.label} ${isolation} ×${iterations}`);
+          figures.push(
+            figure(
+              'PGlite',
+              schema,
+              isolation,
+              await isolationCost(schema, isolation, iterations),
+              'TestDatabase',
+            ),
+          );
+        }
+        log(`PGlite ${schema.label} re-create schema ×${iterations}`);
         figures.push(
-          figure('PGlite', isolation, await isolationCost(isolation, iterations), 'TestDatabase'),
+          figure(
+            'PGlite',
+            schema,
+            're-create schema (baseline)',
+            await recreateCost(schema, host.url, iterations),
+            'drop schema, run migrations',
+          ),
         );
       }
-      log(`PGlite re-create schema ×${iterations}`);
-      figures.push(
-        figure(
-          'PGlite',
-          're-create schema (baseline)',
-          await recreateCost(host.url, iterations),
-          'drop schema, run migrations',
-        ),
-      );
     } finally {
       delete process.env.SHARDWISE_DATABASE_URL;
       await host.stop();
@@ -268,38 +346,48 @@ async function main(): Promise<void> {
     log(`PGlite snapshot restore and clone ×${restores}`);
     const instance = await pgliteInstanceCosts(restores);
     figures.push(
-      figure('PGlite', 'snapshot restore', instance.restore, 'PGlite.create({ loadDataDir })'),
+      figure(
+        'PGlite',
+        schemas[0]!,
+        'snapshot restore',
+        instance.restore,
+        'PGlite.create({ loadDataDir })',
+      ),
     );
-    figures.push(figure('PGlite', 'clone', instance.clone, 'PGlite.clone()'));
+    figures.push(figure('PGlite', schemas[0]!, 'clone', instance.clone, 'PGlite.clone()'));
 
     server = await startPostgresServer();
     const adminUrl = server.adminUrl;
-    for (const isolation of ['rollback', 'truncate', 'template'] as const) {
-      log(`PostgreSQL ${isolation} ×${iterations}`);
-      figures.push(
-        figure(
-          'PostgreSQL',
-          isolation,
-          await isolationCost(isolation, iterations, adminUrl),
-          'TestDatabase',
-        ),
-      );
-    }
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query('CREATE DATABASE bench_recreate');
     await admin.end();
     const recreateUrl = new URL(adminUrl);
     recreateUrl.pathname = '/bench_recreate';
-    log(`PostgreSQL re-create schema ×${iterations}`);
-    figures.push(
-      figure(
-        'PostgreSQL',
-        're-create schema (baseline)',
-        await recreateCost(recreateUrl.toString(), iterations),
-        'drop schema, run migrations',
-      ),
-    );
+    for (const schema of schemas) {
+      for (const isolation of ['rollback', 'truncate', 'template'] as const) {
+        log(`PostgreSQL ${schema.label} ${isolation} ×${iterations}`);
+        figures.push(
+          figure(
+            'PostgreSQL',
+            schema,
+            isolation,
+            await isolationCost(schema, isolation, iterations, adminUrl),
+            'TestDatabase',
+          ),
+        );
+      }
+      log(`PostgreSQL ${schema.label} re-create schema ×${iterations}`);
+      figures.push(
+        figure(
+          'PostgreSQL',
+          schema,
+          're-create schema (baseline)',
+          await recreateCost(schema, recreateUrl.toString(), iterations),
+          'drop schema, run migrations',
+        ),
+      );
+    }
 
     const variants: Array<[string, NodeJS.ProcessEnv]> = [
       ['@shardwise/db, PGlite per slot', {}],
@@ -330,6 +418,7 @@ async function main(): Promise<void> {
     const baseline = suiteMedians[2]!.medianWallMs;
     const result = {
       machine: machineLine(),
+      loadAverage: { start: round1(loadAtStart), end: round1(loadavg()[0]!) },
       method: {
         iterations,
         restores,
@@ -340,6 +429,7 @@ async function main(): Promise<void> {
           'shardwise run --cwd example --category integration --no-cache --workers 2; rounds alternate the variants after one warm-up run; median wall time',
       },
       pgliteStart: {
+        coldReadyMs: Math.round(starts.coldReadyMs),
         readyMedianMs: Math.round(median(starts.ready)),
         pgliteMedianMs: Math.round(median(starts.pglite)),
         samples: starts.ready.map(Math.round),
@@ -361,13 +451,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await server?.stop();
+    for (const schema of schemas.slice(1)) rmSync(schema.path, { recursive: true, force: true });
   }
 }
 
 function renderSection(result: {
   machine: string;
+  loadAverage: { start: number; end: number };
   method: { iterations: number; restores: number; rounds: number };
-  pgliteStart: { readyMedianMs: number; pgliteMedianMs: number; samples: number[] };
+  pgliteStart: {
+    coldReadyMs: number;
+    readyMedianMs: number;
+    pgliteMedianMs: number;
+    samples: number[];
+  };
   postgres: { ensureScriptMs: number; initdbMs: number; startMs: number };
   figures: Figure[];
   suiteMedians: Array<{
@@ -379,7 +476,7 @@ function renderSection(result: {
 }): string {
   const rows = result.figures.map(
     (f) =>
-      `| ${f.backend} | ${f.strategy} | ${f.medianMs} | ${f.p90Ms} | ${f.samples} | ${f.note} |`,
+      `| ${f.backend} | ${f.schema} | ${f.strategy} | ${f.medianMs} | ${f.p90Ms} | ${f.samples} | ${f.note} |`,
   );
   const suiteRows = result.suiteMedians.map(
     (m) =>
@@ -388,14 +485,14 @@ function renderSection(result: {
   return [
     '## @shardwise/db: clean state per test (`npm run bench:db`)',
     '',
-    `Machine: ${result.machine}. Schema: the example API's migrations (2 tables, 6 seeded rows).`,
+    `Machine: ${result.machine}; 1-minute load average ${result.loadAverage.start} at the start and ${result.loadAverage.end} at the end (other work shared the machine). Schemas: the example API's migrations (2 tables, 6 seeded rows), and the same with 40 generated tables (foreign keys, indexes, 100 seeded rows) in ten more migrations.`,
     '',
-    `**PGlite start per slot**: ${(result.pgliteStart.readyMedianMs / 1000).toFixed(2)} s from the slot starting its host to a \`pg\` client's first answer (PGlite itself ${(result.pgliteStart.pgliteMedianMs / 1000).toFixed(2)} s), median of ${result.method.restores}; paid once per slot, lazily on the first connection.`,
+    `**PGlite start per slot**: ${(result.pgliteStart.readyMedianMs / 1000).toFixed(2)} s from the slot starting its host to a \`pg\` client's first answer (PGlite itself ${(result.pgliteStart.pgliteMedianMs / 1000).toFixed(2)} s), median of ${result.method.restores}, starting from the cached initial data folder; the first start on a machine runs PGlite's initdb and saves that folder: ${(result.pgliteStart.coldReadyMs / 1000).toFixed(2)} s. Paid once per slot, lazily on the first connection.`,
     '',
     `**Per-test clean-state cost** (ms): \`TestDatabase.beforeEach\` + the test's first query + \`afterEach\` around a test that inserts an order, updates stock and counts; median and p90 of ${result.method.iterations} tests (${result.method.restores} for restore and clone). The baseline drops the schema and runs the migrations again.`,
     '',
-    '| backend | strategy | median | p90 | tests | measured through |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| backend | schema | strategy | median | p90 | tests | measured through |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- |',
     ...rows,
     '',
     `**The example's integration category** (\`shardwise run --category integration --no-cache --workers 2\`; 3 of its files use the database), median wall time of ${result.method.rounds} alternating rounds after a warm-up:`,
