@@ -9,7 +9,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabaseHost, type DatabaseHost } from './database-host';
 import { TestDatabase } from './test-database';
-import { migrations, pooledApplicationCases, rollbackCases } from './test-support/isolation-cases';
+import {
+  expectMigrationFailureNamed,
+  migrations,
+  pooledApplicationCases,
+  rollbackCases,
+} from './test-support/isolation-cases';
 const START_MS = 120_000;
 
 let hostA: DatabaseHost;
@@ -173,18 +178,7 @@ describe('TestDatabase lifecycle', () => {
   it(
     'names the migration file and the statement that failed',
     async () => {
-      const db = new TestDatabase({ schema: join(__dirname, '__fixtures__', 'broken') });
-      const failure = await db.start().then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      await db.stop();
-      expect(failure).toMatchObject({ code: 'SHARDWISE_DB_MIGRATION_FAILED' });
-      expect((failure as Error).message).toContain(join('broken', '002_bad.sql'));
-      expect((failure as Error).message).toContain(
-        'statement 2 failed: relation "missing_table" does not exist',
-      );
-      expect((failure as Error).message).toContain('ALTER TABLE missing_table ADD COLUMN x int;');
+      await expectMigrationFailureNamed();
     },
     START_MS,
   );

@@ -11,7 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresServer, type PostgresServer } from './postgres-server';
 import { dropWorkerDatabases } from './real-postgres';
 import { TestDatabase } from './test-database';
-import { migrations, pooledApplicationCases, rollbackCases } from './test-support/isolation-cases';
+import {
+  expectMigrationFailureNamed,
+  migrations,
+  pooledApplicationCases,
+  rollbackCases,
+} from './test-support/isolation-cases';
 
 const ENSURE_SCRIPT = join(__dirname, '..', '..', '..', 'scripts', 'ensure-postgres.sh');
 const BUILT_INDEX = join(__dirname, '..', 'dist', 'index.js');
@@ -165,15 +170,7 @@ describe('databases on a real server', () => {
   it(
     'names the migration file and statement, and leaves no half-built template',
     async () => {
-      const db = new TestDatabase({ schema: join(__dirname, '__fixtures__', 'broken') });
-      const failure = await db.start().then(
-        () => undefined,
-        (error: unknown) => error,
-      );
-      await db.stop();
-      expect(failure).toMatchObject({ code: 'SHARDWISE_DB_MIGRATION_FAILED' });
-      expect((failure as Error).message).toContain(join('broken', '002_bad.sql'));
-      expect((failure as Error).message).toContain('statement 2 failed');
+      await expectMigrationFailureNamed();
       expect(await databases('shardwise_tpl_%_building')).toEqual([]);
       expect(await dropWorkerDatabases(admin)).toEqual([]);
     },

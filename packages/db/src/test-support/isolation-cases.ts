@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { registerTestDatabase } from '../hooks';
-import type { Isolation } from '../test-database';
+import { TestDatabase, type Isolation } from '../test-database';
 
 export const migrations = join(__dirname, '..', '__fixtures__', 'migrations');
 export const hooks = { beforeAll, beforeEach, afterEach, afterAll };
@@ -67,4 +67,19 @@ export function rollbackCases(): void {
   it('sees none of the previous test’s writes', async () => {
     expect(await stock()).toBe(25);
   });
+}
+
+/** Starting on the broken fixture fails with an error naming the file, the statement and its text. */
+export async function expectMigrationFailureNamed(): Promise<void> {
+  const db = new TestDatabase({ schema: join(__dirname, '..', '__fixtures__', 'broken') });
+  const failure = await db.start().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  await db.stop();
+  expect(failure).toMatchObject({ code: 'SHARDWISE_DB_MIGRATION_FAILED' });
+  const message = (failure as Error).message;
+  expect(message).toContain(join('broken', '002_bad.sql'));
+  expect(message).toContain('statement 2 failed: relation "missing_table" does not exist');
+  expect(message).toContain('ALTER TABLE missing_table ADD COLUMN x int;');
 }
