@@ -227,6 +227,59 @@ describe('everyday use on the example workspace (packed package, real Jest and V
       });
   });
 
+  it("coverage: Jest's v8 provider, converted per test file, covers what `jest --coverage` does", async () => {
+    const jestConfig = join(root, 'libs/domain/jest.config.js');
+    const original = readFileSync(jestConfig, 'utf8');
+    writeFileSync(
+      jestConfig,
+      original.replace(
+        "displayName: 'domain',",
+        "displayName: 'domain',\n  coverageProvider: 'v8',",
+      ),
+    );
+    try {
+      const ours = run(root, ['--project', 'domain', '--coverage', '--no-cache']);
+      expect(ours.code, ours.stderr).toBe(0);
+      const own = join(root, 'tmp-jest-v8-coverage');
+      const jest = spawnSync(
+        process.execPath,
+        [
+          join(repoRoot, 'node_modules/jest/bin/jest.js'),
+          '--ci',
+          '--coverage',
+          '--coverageReporters=json',
+          `--coverageDirectory=${own}`,
+        ],
+        { cwd: join(root, 'libs/domain'), encoding: 'utf8' },
+      );
+      expect(jest.status, jest.stderr).toBe(0);
+      const libCoverage = (await import('istanbul-lib-coverage')).default;
+      const merged = libCoverage.createCoverageMap(
+        readCoverage(reportDirOf(root, ours.report)) as never,
+      );
+      const jestOwn = libCoverage.createCoverageMap(
+        JSON.parse(readFileSync(join(own, 'coverage-final.json'), 'utf8')) as never,
+      );
+      expect(merged.files().sort()).toEqual(jestOwn.files().sort());
+      // V8 reports branches as they executed, so per-file conversion can see a few more branch
+      // ranges than Jest's conversion of the merged raw coverage; lines, statements and
+      // functions are the same.
+      for (const file of jestOwn.files()) {
+        const a = merged.fileCoverageFor(file).toSummary().toJSON();
+        const b = jestOwn.fileCoverageFor(file).toSummary().toJSON();
+        for (const metric of ['lines', 'statements', 'functions'] as const)
+          expect([file, metric, a[metric].covered, a[metric].total]).toEqual([
+            file,
+            metric,
+            b[metric].covered,
+            b[metric].total,
+          ]);
+      }
+    } finally {
+      writeFileSync(jestConfig, original);
+    }
+  });
+
   it('coverage: `report --merge` of two shards equals one run over both', () => {
     const shards = [1, 2].map((k) => {
       const dir = join(root, `.shardwise/shard-${k}`);
