@@ -10,7 +10,7 @@
  * misbehaves) and asserts what must hold: the run ends within the bound, exits 0, and every
  * shard's report equals the healthy run's. Results reported by any run are never wrong.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
@@ -107,6 +107,7 @@ describe('the remote cache misbehaving under real Nx 24', () => {
         entry.options.categories['unit'] = { ...entry.options.categories['unit'], shards: 2 };
     writeFileSync(nxJsonPath, `${JSON.stringify(nxJson, null, 2)}\n`);
     commitAll(root, 'add shardwise');
+    mkdirSync(join(repoRoot, 'tmp', 'faults'), { recursive: true });
     const store = mkdtempSync(join(repoRoot, 'tmp', 'faults', 'remote-'));
     temps.push(store);
     server = await start({ dir: store, token: TOKEN });

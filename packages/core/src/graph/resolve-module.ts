@@ -111,6 +111,10 @@ export class ModuleResolver {
         const resolution = this.resolvePlain(importer, target);
         if (resolution.kind !== 'unresolved' && !isMissing(resolution)) return resolution;
       }
+      // No target read, or none found: configs mostly mirror tsconfig `paths` (or use
+      // vite-tsconfig-paths), so a workspace file found without the alias is taken as its target.
+      const plain = this.resolvePlain(importer, specifier);
+      if (plain.kind === 'file') return plain;
       return {
         kind: 'unresolved',
         reason: `${alias.source} maps "${specifier}" to nothing Shardwise can resolve`,
@@ -141,7 +145,10 @@ export class ModuleResolver {
     if (result.path !== undefined) {
       const path = result.path;
       if (path.includes(`${sep}node_modules${sep}`) || !path.startsWith(this.root + sep)) {
-        if (isRelative(specifier) || !path.includes(`${sep}node_modules${sep}`)) {
+        // A relative path out of the workspace is nothing a key can hold. A bare specifier is a
+        // package: installed, or linked from outside (npm link, an enclosing repository), and
+        // either way keyed by its name and version.
+        if (isRelative(specifier)) {
           return { kind: 'unresolved', reason: `resolves outside the workspace (${specifier})` };
         }
         return { kind: 'external', id: this.externalId(specifier, result.packageJsonPath) };

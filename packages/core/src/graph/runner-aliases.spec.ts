@@ -76,6 +76,26 @@ describe('readRunnerAliases', () => {
       join(root, 'apps/other/src/a'),
     ]);
   });
+
+  it("applies the config's own const helpers and keeps a URL's trailing slash", () => {
+    const root = tempWorkspace({
+      'apps/api/vitest.config.mts': `
+        import { fileURLToPath } from 'node:url';
+        const lib = (name: string) => fileURLToPath(new URL(\`../../libs/\${name}/src/\`, import.meta.url));
+        const shared = lib('shared');
+        export default { resolve: { alias: {
+          '@ex/domain': \`\${lib('domain')}index.ts\`,
+          '@ex/shared': shared,
+        } } };`,
+    });
+    const files = ['apps/api/vitest.config.mts'];
+    expect(rewrite(root, files, 'apps/api', '@ex/domain')).toEqual([
+      join(root, 'libs/domain/src/index.ts'),
+    ]);
+    expect(rewrite(root, files, 'apps/api', '@ex/shared/x')).toEqual([
+      `${join(root, 'libs/shared/src')}//x`,
+    ]);
+  });
 });
 
 describe('configs with several projects', () => {

@@ -71,6 +71,41 @@ function findProperties(root: unknown, name: string): unknown[] {
 interface EvalContext {
   /** Absolute folder of the config file (`__dirname`, `import.meta.url`). */
   configDir: string;
+  /** Top-level `const` declarations of the config: `const lib = (name) => …`, `const src = …`. */
+  constants?: ReadonlyMap<string, AstNode>;
+  /** Values of the parameters of the arrow function being applied. */
+  bindings?: ReadonlyMap<string, string>;
+  /** How many constants and functions deep the evaluation is (a cycle stops at the limit). */
+  depth?: number;
+}
+
+const MAX_DEPTH = 16;
+
+/** A config's top-level `const name = <expression>` declarations, by name. */
+function topLevelConstants(module: unknown): Map<string, AstNode> {
+  const constants = new Map<string, AstNode>();
+  const body = (module as AstNode | null)?.['body'];
+  if (!Array.isArray(body)) return constants;
+  for (const statement of body as AstNode[]) {
+    if (statement['type'] !== 'VariableDeclaration' || statement['kind'] !== 'const') continue;
+    for (const declarator of statement['declarations'] as AstNode[]) {
+      const name = keyName(declarator['id']);
+      const init = declarator['init'] as AstNode | null | undefined;
+      if (name !== undefined && init) constants.set(name, init);
+    }
+  }
+  return constants;
+}
+
+/** `(name) => expression` applied to evaluated arguments; undefined for other functions. */
+function applyArrow(arrow: AstNode, args: string[], context: EvalContext): string | undefined {
+  if (arrow['type'] !== 'ArrowFunctionExpression') return undefined;
+  const params = (arrow['params'] as AstNode[]).map((p) => keyName(p));
+  const body = arrow['body'] as AstNode;
+  if (params.some((p) => p === undefined) || body['type'] === 'BlockStatement') return undefined;
+  const bindings = new Map(params.map((p, i) => [p!, args[i] ?? '']));
+  const depth = (context.depth ?? 0) + 1;
+  return depth > MAX_DEPTH ? undefined : evaluatePath(body, { ...context, bindings, depth });
 }
 
 /** The string a small, common set of expressions evaluates to; undefined for anything else. */
@@ -80,8 +115,22 @@ export function evaluatePath(node: unknown, context: EvalContext): string | unde
   switch (n['type']) {
     case 'StringLiteral':
       return typeof n['value'] === 'string' ? n['value'] : undefined;
-    case 'Identifier':
-      return n['value'] === '__dirname' ? context.configDir : undefined;
+    case 'Identifier': {
+      const name = String(n['value']);
+      if (name === '__dirname') return context.configDir;
+      const bound = context.bindings?.get(name);
+      if (bound !== undefined) return bound;
+      const constant = context.constants?.get(name);
+      // A constant is evaluated without the caller's bindings, as its scope is the module's.
+      const depth = (context.depth ?? 0) + 1;
+      return constant === undefined || depth > MAX_DEPTH
+        ? undefined
+        : evaluatePath(constant, { ...context, bindings: undefined, depth });
+    }
+    case 'TsAsExpression':
+    case 'TsSatisfiesExpression':
+    case 'ParenthesisExpression':
+      return evaluatePath(n['expression'], context);
     case 'MemberExpression': {
       // import.meta.dirname, new URL(…).pathname
       const property = keyName(n['property']);
@@ -117,7 +166,9 @@ export function evaluatePath(node: unknown, context: EvalContext): string | unde
         (base['object'] as AstNode)['type'] === 'MetaProperty' &&
         keyName(base['property']) === 'url';
       const path = evaluatePath(args[0], context);
-      return isMetaUrl && path !== undefined ? resolve(context.configDir, path) : undefined;
+      if (!isMetaUrl || path === undefined) return undefined;
+      // A URL keeps its trailing slash (`${dir}index.ts` relies on it); path.resolve drops it.
+      return resolve(context.configDir, path) + (path.endsWith('/') ? '/' : '');
     }
     case 'CallExpression': {
       const callee = n['callee'] as AstNode;
@@ -131,7 +182,11 @@ export function evaluatePath(node: unknown, context: EvalContext): string | unde
       if (name === 'resolve') return resolve(...parts);
       if (name === 'join') return join(...parts);
       if (name === 'fileURLToPath' && parts.length === 1) return parts[0];
-      return undefined;
+      const local =
+        callee['type'] === 'Identifier'
+          ? context.constants?.get(String(callee['value']))
+          : undefined;
+      return local === undefined ? undefined : applyArrow(local, parts, context);
     }
     default:
       return undefined;
@@ -258,7 +313,7 @@ export function readRunnerAliases(
     // (its importer is keyed wide) rather than perhaps to another project's file.
     const severalProjects = findProperties(ast, 'projects').length > 0;
     const start = out.aliases.length;
-    const context: EvalContext = { configDir };
+    const context: EvalContext = { configDir, constants: topLevelConstants(ast) };
     const rootDirValue = findProperties(ast, 'rootDir')
       .map((v) => evaluatePath(v, context))
       .find((v) => v !== undefined);
