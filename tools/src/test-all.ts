@@ -61,8 +61,8 @@ function runVitestSuite(name: string, configFile: string): { ok: boolean; count:
 
 /**
  * Processes the suites left behind: anything whose environment carries a SHARDWISE_RUN_ID (a
- * runner or guard Shardwise started), a cache server from tools/, or the report test's Chromium
- * (its profile folder names it). Linux /proc only.
+ * runner or guard Shardwise started), a cache server from tools/, the report test's Chromium
+ * or a db test's PostgreSQL server (their data folders name them). Linux /proc only.
  */
 function leftoverProcesses(): string[] {
   const found: string[] = [];
@@ -80,7 +80,8 @@ function leftoverProcesses(): string[] {
       if (
         environ.includes('SHARDWISE_RUN_ID=') ||
         cmdline.includes('remote-cache-server') ||
-        cmdline.includes('shardwise-chromium-profile-')
+        cmdline.includes('shardwise-chromium-profile-') ||
+        cmdline.includes('shardwise-pg-')
       )
         found.push(`${pid} ${cmdline.slice(0, 160)}`);
     } catch {
