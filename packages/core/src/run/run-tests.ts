@@ -540,8 +540,7 @@ async function runTestsUnprofiled(options: RunTestsOptions): Promise<RunTestsRes
         );
     }
   }
-  for (const o of outcome.outcomes)
-    runCoverage?.addFresh(o.file.path, artifacts.get(o.file.path));
+  for (const o of outcome.outcomes) runCoverage?.addFresh(o.file.path, artifacts.get(o.file.path));
   new RunLog(cacheDir).append({
     at: Date.now(),
     runId,
