@@ -41,11 +41,11 @@ interface CoverageFile {
   b: Record<string, number[]>;
 }
 
-function shardwise(cwd: string, args: string[], bin = cwd) {
+function shardwise(cwd: string, args: string[], bin = cwd, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(join(bin, 'node_modules/.bin/shardwise'), args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -54,8 +54,9 @@ function run(
   cwd: string,
   args: string[],
   bin = cwd,
+  env: NodeJS.ProcessEnv = {},
 ): { code: number | null; report: Report; stderr: string } {
-  const result = shardwise(cwd, ['run', '--json', ...args], bin);
+  const result = shardwise(cwd, ['run', '--json', ...args], bin, env);
   try {
     return {
       code: result.code,
@@ -350,11 +351,21 @@ describe('everyday use on the example workspace (packed package, real Jest and V
       // A removed test leaves an obsolete snapshot: reported per runner, and removed by -u.
       writeFileSync(join(root, JEST_SNAPSHOT_TEST), SNAPSHOT_TESTS_WITHOUT_REFUND(false));
       writeFileSync(join(root, VITEST_SNAPSHOT_TEST), SNAPSHOT_TESTS_WITHOUT_REFUND(true));
-      const obsolete = run(root, selection);
+      // Off CI (an empty CI: Vitest's std-env takes any other value as CI) both report them and pass.
+      const obsolete = run(root, selection, root, { CI: '' });
       expect(obsolete.code, obsolete.stderr).toBe(0);
       expect(obsolete.stderr).toContain('snapshots: 2 obsolete in 2 test file(s)');
       expect(obsolete.stderr).toContain(`${JEST_SNAPSHOT_TEST}: renders a refund 1`);
       expect(obsolete.stderr).toContain(`${VITEST_SNAPSHOT_TEST}: renders a refund 1`);
+      // On CI Vitest fails a file with obsolete snapshots, as \`vitest run\` does; Jest reports them.
+      // (`CI` is not part of a key, so the pass just recorded would be served: bypass the cache.)
+      const onCi = run(root, [...selection, '--retries', '0', '--no-cache'], root, {
+        CI: 'true',
+      });
+      expect(onCi.code, onCi.stderr).toBe(1);
+      expect(onCi.report.files.find((f) => f.path === VITEST_SNAPSHOT_TEST)?.status).toBe('failed');
+      expect(onCi.report.files.find((f) => f.path === JEST_SNAPSHOT_TEST)?.status).toBe('passed');
+      expect(onCi.stderr).toContain('Obsolete snapshots found');
       const removed = run(root, [...selection, '-u']);
       expect(removed.stderr).toContain('obsolete removed');
       for (const file of files)
