@@ -13,17 +13,13 @@ import type {
   PostTasksExecution,
 } from '@nx/devkit';
 import { hashObject, hashWithWorkspaceContext, workspaceDataDirectory } from '@nx/devkit/internal';
-import {
-  closeParsePool,
-  planWorkspace,
-  recordReportTimings,
-  resolveConfig,
-  runReportSchema,
-  type WorkspacePlan,
-} from '@shardwise/core';
+// The cached path needs only the configuration; the engine (parsers, worker pools, runners) is
+// loaded on a cache miss, so an Nx command with a warm inference cache does not pay for it.
+import { resolveConfig } from '@shardwise/core/dist/config/load-config';
+import type { WorkspacePlan } from '@shardwise/core';
 import { writeFileSync, renameSync } from 'node:fs';
-import { buildProjectTargets, taskReportDir, type ProjectTargets } from './project-targets';
-import { indexCodeFolders, installedAtRoot } from './shard-inputs';
+import type { ProjectTargets } from './project-targets';
+import { taskReportDir } from './task-report-dir';
 
 export type ShardwisePluginOptions = Record<string, unknown>;
 
@@ -80,6 +76,9 @@ async function inferWorkspace(
   const cached = readCache(cacheFile, key);
   if (cached !== undefined) return cached.projects;
 
+  const { planWorkspace, closeParsePool } = await import('@shardwise/core');
+  const { buildProjectTargets } = await import('./project-targets.js');
+  const { indexCodeFolders, installedAtRoot } = await import('./shard-inputs.js');
   let plan: WorkspacePlan;
   try {
     plan = await planWorkspace({ workspaceRoot: root, config });
@@ -155,7 +154,7 @@ export const createNodesV2 = createNodes;
  * timing history, which `shardwise timings update` turns into the committed timings file. Tasks
  * that ran here were recorded by the executor; local cache hits were recorded when they ran.
  */
-export const postTasksExecution: PostTasksExecution<ShardwisePluginOptions> = (
+export const postTasksExecution: PostTasksExecution<ShardwisePluginOptions> = async (
   options,
   context,
 ) => {
@@ -172,10 +171,12 @@ export const postTasksExecution: PostTasksExecution<ShardwisePluginOptions> = (
   } catch {
     return; // A configuration error is reported by inference, with its location.
   }
-  for (const result of Object.values(context.taskResults)) {
-    const { task, status } = result;
-    if (status !== 'remote-cache') continue;
-    if (!/--shard-\d+$/.test(task.target.target)) continue;
+  const restored = Object.values(context.taskResults).filter(
+    ({ task, status }) => status === 'remote-cache' && /--shard-\d+$/.test(task.target.target),
+  );
+  if (restored.length === 0) return;
+  const { recordReportTimings, runReportSchema } = await import('@shardwise/core');
+  for (const { task } of restored) {
     const dir = join(context.workspaceRoot, taskReportDir(task.target.project, task.target.target));
     try {
       const runId = readFileSync(join(dir, 'latest'), 'utf8').trim();

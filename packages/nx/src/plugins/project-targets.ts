@@ -12,6 +12,9 @@ import {
   type FolderIndex,
   type InputParts,
 } from './shard-inputs';
+import { taskReportDir } from './task-report-dir';
+
+export { taskReportDir };
 
 export const EXECUTOR = '@shardwise/nx:test';
 export const TARGET_GROUP = 'Shardwise';
@@ -24,11 +27,6 @@ export interface ShardMetadata {
 
 export function shardTargetName(prefix: string, category: string, shard: number): string {
   return `${prefix}-${category}--shard-${shard}`;
-}
-
-/** Where an Nx task's report goes: a fixed folder per target, so it can be a cached output. */
-export function taskReportDir(projectName: string, targetName: string): string {
-  return `.shardwise/reports/${projectName}/${targetName}`;
 }
 
 export interface ProjectTargets {
