@@ -180,6 +180,7 @@ export async function planWorkspace(options: PlanWorkspaceOptions): Promise<Work
   };
   const resolver = new ModuleResolver({
     workspaceRoot,
+    files: fileSet,
     aliasesFor: (importer) => {
       const project = locate(importer);
       return project === undefined ? undefined : aliasesOf(project);

@@ -9,14 +9,9 @@ import { loadConfig } from '../config/load-config';
 import type { ShardwiseConfig } from '../config/schema';
 import { UsageError } from '../errors';
 import { runReportSchema, type RunReport } from '../report/report-schema';
-import {
-  runTests,
-  type ExecutorContext,
-  type RunTestsOptions,
-  type RunTestsResult,
-} from '../run/run-tests';
+import type { ExecutorContext, RunTestsOptions, RunTestsResult } from '../run/run-tests';
 import type { BatchExecutor, SchedulerEvent } from '../run/scheduler';
-import { SlotPool } from '../run/slot-pool';
+import type { SlotPool } from '../run/slot-pool';
 import { changedFilesSince } from '../vcs/changed-files';
 import { findAffectedTests, type AffectedTest } from './affected';
 import { loadHooks, type ShardwiseHooks } from './hooks';
@@ -126,6 +121,9 @@ export function run(options: RunOptions): RunHandle {
       options.plan ?? (await plan({ ...options, config, workspaceRoot: options.workspaceRoot }));
     const fromConfig = await loadHooks(options.workspaceRoot, config.hooks);
     const hooks: ShardwiseHooks = { ...fromConfig, ...definedHooks(options.hooks) };
+    // Loaded here, not at the top: plan and affected (and the CLI's start) need none of it.
+    const { runTests } = await import('../run/run-tests.js');
+    const { SlotPool } = await import('../run/slot-pool.js');
     let ownPool: SlotPool | undefined;
     const createExecutor =
       options.createExecutor ?? ((context: ExecutorContext) => (ownPool = new SlotPool(context)));

@@ -35,6 +35,32 @@ export interface ModuleResolverOptions {
   aliasesFor?: (importer: string) => ProjectAliases | undefined;
   /** Every project's runner aliases (read once, when first needed). */
   anyAliases?: () => readonly RunnerAlias[];
+  /**
+   * Every workspace file (workspace-relative). With it, relative specifiers that name a plain
+   * file resolve from the list, without asking the file system; anything else goes to oxc.
+   */
+  files?: ReadonlySet<string>;
+}
+
+/** The extensions tried after a relative path, in oxc's order below (EXTENSIONS). */
+const EXTENSION_ALIAS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx', '.js', '.jsx'],
+  '.mjs': ['.mts', '.mjs'],
+  '.cjs': ['.cts', '.cjs'],
+  '.jsx': ['.tsx', '.jsx'],
+};
+
+/** `a/b/../c/./d` → `a/c/d`; undefined when it leaves the workspace. */
+function normalizeRelative(folder: string, specifier: string): string | undefined {
+  const parts = folder === '' ? [] : folder.split('/');
+  for (const part of specifier.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.join('/');
 }
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json', '.node'];
@@ -65,6 +91,7 @@ export class ModuleResolver {
   private readonly internalPrefixes: readonly string[];
   private readonly aliasesFor: ModuleResolverOptions['aliasesFor'];
   private readonly anyAliases: ModuleResolverOptions['anyAliases'];
+  private readonly files: ReadonlySet<string> | undefined;
   private everyAlias: readonly RunnerAlias[] | undefined;
   private readonly versions = new Map<string, string>();
   /** Resolution depends only on the importer's folder (tsconfig discovery included). */
@@ -75,6 +102,7 @@ export class ModuleResolver {
     this.internalPrefixes = options.internalPrefixes ?? [];
     this.aliasesFor = options.aliasesFor;
     this.anyAliases = options.anyAliases;
+    this.files = options.files;
     this.resolver = new ResolverFactory({
       tsconfig: 'auto',
       extensions: EXTENSIONS,
@@ -139,7 +167,51 @@ export class ModuleResolver {
     return resolution;
   }
 
+  /**
+   * A relative specifier resolved from the file list, in the order oxc-resolver uses with the
+   * options above: the extension alias (`.js` written for `.ts`), the exact path, the path with
+   * each extension, then an index file. Undefined (ask oxc) when nothing matches, or when the
+   * folder has a package.json (its `main` or `exports` decide).
+   */
+  private resolveFromList(importer: string, specifier: string): Resolution | undefined {
+    const files = this.files;
+    if (files === undefined || !(specifier.startsWith('./') || specifier.startsWith('../')))
+      return undefined;
+    const target = normalizeRelative(
+      importer.slice(0, Math.max(0, importer.lastIndexOf('/'))),
+      specifier,
+    );
+    if (target === undefined || target === '') return undefined;
+    const found = (path: string): Resolution | undefined =>
+      files.has(path) ? { kind: 'file', path } : undefined;
+    const dot = target.lastIndexOf('.');
+    const extension = dot > target.lastIndexOf('/') ? target.slice(dot) : '';
+    const aliases = EXTENSION_ALIAS[extension];
+    if (aliases !== undefined) {
+      const stem = target.slice(0, -extension.length);
+      for (const alias of aliases) {
+        const hit = found(stem + alias);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    }
+    const exact = found(target);
+    if (exact !== undefined) return exact;
+    for (const ext of EXTENSIONS) {
+      const hit = found(target + ext);
+      if (hit !== undefined) return hit;
+    }
+    if (files.has(`${target}/package.json`)) return undefined;
+    for (const ext of EXTENSIONS) {
+      const hit = found(`${target}/index${ext}`);
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  }
+
   private resolvePlain(importer: string, specifier: string): Resolution {
+    const listed = this.resolveFromList(importer, specifier);
+    if (listed !== undefined) return listed;
     if (isBuiltin(specifier)) return { kind: 'builtin', id: specifier.replace(/^node:/, '') };
     const result = this.resolver.resolveFileSync(`${this.root}/${importer}`, specifier);
     if (result.path !== undefined) {
