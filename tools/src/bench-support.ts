@@ -1,7 +1,7 @@
 /** Shared pieces of the benchmark scripts: timing child processes, medians, BENCHMARKS.md. */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../..');
@@ -11,6 +11,8 @@ export interface ProcessMeasurement {
   /** user + system CPU of the child, from its own resource usage. */
   cpuMs: number;
   peakRssMb: number;
+  /** Peak of the summed RSS of the whole process tree, sampled every 100 ms from /proc. */
+  peakTreeRssMb: number;
   exitCode: number;
   stdout: string;
   /** stdout and stderr in arrival order. */
@@ -22,6 +24,41 @@ export interface ProcessMeasurement {
  * usage when it exits, so CPU time and peak memory are the child's, not the harness's. The
  * child's output is kept for callers that read it (Nx prints its task statuses on stdout).
  */
+/** Summed RSS (MB) of `root` and all its descendants, read from /proc (0 elsewhere). */
+export function treeRssMb(root: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return 0;
+  }
+  const children = new Map<number, number[]>();
+  const rssPages = new Map<number, number>();
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name: state, ppid, …; RSS in pages is field 24 overall.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      const ppid = Number(fields[1]);
+      rssPages.set(pid, Number(fields[21]) || 0);
+      const list = children.get(ppid);
+      if (list === undefined) children.set(ppid, [pid]);
+      else list.push(pid);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  let pages = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    pages += rssPages.get(pid) ?? 0;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return (pages * 4096) / (1024 * 1024);
+}
+
 export function measureNode(
   script: string,
   args: string[],
@@ -39,6 +76,10 @@ export function measureNode(
     let stdout = '';
     let stderr = '';
     let output = '';
+    let peakTreeRssMb = 0;
+    const sampler = setInterval(() => {
+      if (child.pid !== undefined) peakTreeRssMb = Math.max(peakTreeRssMb, treeRssMb(child.pid));
+    }, 100);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       output += chunk.toString();
@@ -47,9 +88,13 @@ export function measureNode(
       stderr += chunk.toString();
       output += chunk.toString();
     });
-    child.on('error', reject);
+    child.on('error', (error) => {
+      clearInterval(sampler);
+      reject(error);
+    });
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
+      clearInterval(sampler);
       const marker = stderr.lastIndexOf('@@measure ');
       if (marker === -1) {
         reject(
@@ -65,6 +110,7 @@ export function measureNode(
         wallMs,
         cpuMs: usage.cpuMs,
         peakRssMb: usage.peakRssMb,
+        peakTreeRssMb: Math.round(peakTreeRssMb),
         exitCode: code ?? 1,
         stdout,
         output,

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateWorkspace } from './generate-workspace';
@@ -19,6 +19,7 @@ import {
   writeBenchmarkSection,
   writeResultJson,
   runBenchmark,
+  type ProcessMeasurement,
 } from './bench-support';
 
 const cli = join(repoRoot, 'packages/core/dist/cli/main.js');
@@ -82,6 +83,39 @@ function writeStandardScript(workspace: string, plan: PlanJson): string {
   return script;
 }
 
+interface RunSummary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  todo: number;
+  files: number;
+  cachedFiles: number;
+}
+
+/** The summary of the last `shardwise run` in the workspace (its report's `latest` pointer). */
+function lastRunSummary(workspace: string): RunSummary {
+  const reports = join(workspace, '.shardwise/reports');
+  const runId = readFileSync(join(reports, 'latest'), 'utf8').trim();
+  const report = JSON.parse(readFileSync(join(reports, runId, 'report.json'), 'utf8')) as {
+    summary: RunSummary;
+  };
+  return report.summary;
+}
+
+/** One side of one scenario: the figures every scenario reports. */
+function figures(m: ProcessMeasurement, run?: RunSummary) {
+  return {
+    wallMs: Math.round(m.wallMs),
+    cpuMs: Math.round(m.cpuMs),
+    /** CPU time over wall time and cores: how busy the machine's cores were on average. */
+    cpuUtilisation: Number((m.cpuMs / m.wallMs / cpus().length).toFixed(2)),
+    peakTreeRssMb: m.peakTreeRssMb,
+    testsRun: run === undefined ? null : run.passed + run.failed,
+    testsSkipped: run === undefined ? null : run.skipped + run.todo,
+    cacheHitRate: run === undefined ? null : Number((run.cachedFiles / run.files).toFixed(2)),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { quick: { type: 'boolean', default: false }, 'cost-scale': { type: 'string' } },
@@ -120,9 +154,11 @@ async function main(): Promise<void> {
   const coldA = await measureNode(standardScript, [], workspace);
   clearRunnerCaches(workspace);
   const coldB = await measureNode(cli, ['run'], workspace);
+  const coldRun = lastRunSummary(workspace);
   log(`cold: standard ${Math.round(coldA.wallMs)} ms, shardwise ${Math.round(coldB.wallMs)} ms`);
   const rerunA = await measureNode(standardScript, [], workspace);
   const rerunB = await measureNode(cli, ['run'], workspace);
+  const rerunRun = lastRunSummary(workspace);
   log(`rerun: standard ${Math.round(rerunA.wallMs)} ms, shardwise ${Math.round(rerunB.wallMs)} ms`);
   // The changed file: of the first three source files of each library, the one whose change
   // reaches the median number of test files (a typical edit, neither a leaf nor the root).
@@ -150,6 +186,7 @@ async function main(): Promise<void> {
   appendFileSync(join(workspace, changed), '\n// bench change\n');
   const changeA = await measureNode(standardScript, [], workspace);
   const changeB = await measureNode(cli, ['run'], workspace);
+  const changeRun = lastRunSummary(workspace);
   log(
     `change (${changed}, reaching ${picked.reached} of ${summary.testFiles} test files): standard ${Math.round(changeA.wallMs)} ms, shardwise ${Math.round(changeB.wallMs)} ms`,
   );
@@ -181,11 +218,15 @@ async function main(): Promise<void> {
       standardMs: Math.round(coldA.wallMs),
       shardwiseMs: Math.round(coldB.wallMs),
       ratio: ratio(coldA.wallMs, coldB.wallMs),
+      standard: figures(coldA),
+      shardwise: figures(coldB, coldRun),
     },
     rerun: {
       standardMs: Math.round(rerunA.wallMs),
       shardwiseMs: Math.round(rerunB.wallMs),
       ratio: ratio(rerunA.wallMs, rerunB.wallMs),
+      standard: figures(rerunA),
+      shardwise: figures(rerunB, rerunRun),
     },
     change: {
       file: changed,
@@ -193,6 +234,8 @@ async function main(): Promise<void> {
       standardMs: Math.round(changeA.wallMs),
       shardwiseMs: Math.round(changeB.wallMs),
       ratio: ratio(changeA.wallMs, changeB.wallMs),
+      standard: figures(changeA),
+      shardwise: figures(changeB, changeRun),
     },
     balance: { worstMaxOverMean: Number(balance.toFixed(2)), categories: balances.length },
     totalMs: Math.round(performance.now() - started),
@@ -206,12 +249,28 @@ Machine: ${results.machine}. Date: ${results.date}. One round each (a smoke-size
 Workspace: generated \`quick\` size, seed 1, test costs × ${costScale}: ${summary.projects} projects (${summary.runners.join(', ')}), ${summary.testFiles} test files, ${summary.tests} tests; categories with 1–3 shards.
 Method: \`tools/src/bench.ts\`. Standard = each project's runner over all its test files with its default parallelism (\`jest --ci --runTestsByPath\`, \`vitest run\`, \`node --test\`), projects one after another; Shardwise = \`shardwise run\`. Cold: the runners' caches and Shardwise's whole cache folder (results and history) removed first. Rerun: nothing changed. Change: one line appended to \`${results.change.file}\`, which ${results.change.reachedTestFiles} of the ${summary.testFiles} test files reach (the median among the first three source files of each library). Balance: after \`shardwise timings update\` (durations measured in these runs), the worst max/mean shard time over categories with 2+ shards.
 
-| scenario | standard ms | shardwise ms | ratio |
-| --- | --- | --- | --- |
-| cold | ${results.cold.standardMs} | ${results.cold.shardwiseMs} | ${results.cold.ratio} |
-| rerun, no change | ${results.rerun.standardMs} | ${results.rerun.shardwiseMs} | ${results.rerun.ratio} |
-| one source file changed | ${results.change.standardMs} | ${results.change.shardwiseMs} | ${results.change.ratio} |
-| balance (max/mean shard time) | | | ${results.balance.worstMaxOverMean} |
+| scenario | ratio | side | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tests passed+failed / skipped | cache hit rate (files) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${(
+  [
+    ['cold', results.cold],
+    ['rerun, no change', results.rerun],
+    ['one source file changed', results.change],
+  ] as const
+)
+  .flatMap(([name, r]) =>
+    (['standard', 'shardwise'] as const).map((side) => {
+      const f = r[side];
+      const tests =
+        f.testsRun === null ? `all ${summary.tests} tests` : `${f.testsRun} / ${f.testsSkipped}`;
+      const hits = f.cacheHitRate === null ? '—' : `${Math.round(f.cacheHitRate * 100)}%`;
+      return `| ${side === 'standard' ? name : ''} | ${side === 'standard' ? r.ratio : ''} | ${side} | ${f.wallMs} | ${f.cpuMs} | ${Math.round(f.cpuUtilisation * 100)}% | ${f.peakTreeRssMb} | ${tests} | ${hits} |`;
+    }),
+  )
+  .join('\n')}
+| balance (max/mean shard time) | ${results.balance.worstMaxOverMean} | | | | | | | |
+
+CPU is the measured process and the children it waited for; CPU utilisation is CPU over wall time and the machine's ${cpus().length} cores; peak memory is the largest sum of RSS over the whole process tree, sampled every 100 ms. Test counts on the Shardwise side are from its report and include the tests of files served from the cache (their recorded results); the standard side runs every test file each time and its counts are not parsed.
 
 Whole benchmark: ${(results.totalMs / 1000).toFixed(0)} s.`,
   );
