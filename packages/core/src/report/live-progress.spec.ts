@@ -72,7 +72,12 @@ describe('LiveProgress', () => {
     expect(progress.state.remainingMs).toBe(2000);
     progress.onEvent({ type: 'batch-start', batch: batch(1, [a, b]) });
     progress.onEvent({ type: 'batch-start', batch: batch(2, [c]) });
-    progress.onSample({ cpu: 0.5, memory: 0.25 });
+    progress.onSample({
+      cpu: 0.5,
+      memory: 0.25,
+      disk: { readBytesPerSec: 1000, writeBytesPerSec: 24 },
+      network: { rxBytesPerSec: 2048, txBytesPerSec: 0 },
+    });
     expect(progress.state.busySlots).toBe(2);
     now = 3000;
     progress.onEvent({ type: 'file-done', outcome: outcome(a, 'passed', 1) });
@@ -88,6 +93,8 @@ describe('LiveProgress', () => {
       busySlots: 1,
       cpu: 0.5,
       memory: 0.25,
+      diskBytesPerSec: 1024,
+      networkBytesPerSec: 2048,
       elapsedMs: 3000,
       remainingMs: 3000,
     });
@@ -176,13 +183,15 @@ describe('LiveProgress', () => {
           maxSlots: 4,
           cpu: 0.42,
           memory: 0.3,
+          diskBytesPerSec: 3 * 1024 * 1024,
+          networkBytesPerSec: 20 * 1024,
           elapsedMs: 65_000,
           remainingMs: 30_000,
         },
         10,
       ),
     ).toBe(
-      '█████░░░░░ 5/10 files · 1 passed, 1 failed, 3 cached, 0 flaky · 2/4 workers · CPU 42% mem 30% · 1:05 · ~0:30 left',
+      '█████░░░░░ 5/10 files · 1 passed, 1 failed, 3 cached, 0 flaky · 2/4 workers · CPU 42% mem 30% · disk 3.0 MB/s net 20 KB/s · 1:05 · ~0:30 left',
     );
   });
 });

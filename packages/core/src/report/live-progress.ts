@@ -33,6 +33,9 @@ export interface ProgressState {
   maxSlots: number;
   cpu: number | undefined;
   memory: number | undefined;
+  /** Disk read+write and network receive+send, bytes per second, from the latest sample. */
+  diskBytesPerSec: number | undefined;
+  networkBytesPerSec: number | undefined;
   elapsedMs: number;
   /** undefined until there is something to estimate from. */
   remainingMs: number | undefined;
@@ -70,6 +73,12 @@ function fileTime(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms)}ms`;
 }
 
+function throughput(bytesPerSec: number): string {
+  return bytesPerSec >= 1024 * 1024
+    ? `${(bytesPerSec / (1024 * 1024)).toFixed(1)} MB/s`
+    : `${Math.round(bytesPerSec / 1024)} KB/s`;
+}
+
 /** The status line, without colour or cursor codes. */
 export function formatProgressLine(state: ProgressState, barWidth = 12): string {
   const fraction = state.totalFiles > 0 ? state.doneFiles / state.totalFiles : 1;
@@ -82,6 +91,13 @@ export function formatProgressLine(state: ProgressState, barWidth = 12): string 
   ];
   if (state.cpu !== undefined && state.memory !== undefined)
     parts.push(`CPU ${Math.round(state.cpu * 100)}% mem ${Math.round(state.memory * 100)}%`);
+  const io = [
+    state.diskBytesPerSec === undefined ? undefined : `disk ${throughput(state.diskBytesPerSec)}`,
+    state.networkBytesPerSec === undefined
+      ? undefined
+      : `net ${throughput(state.networkBytesPerSec)}`,
+  ].filter((part) => part !== undefined);
+  if (io.length > 0) parts.push(io.join(' '));
   parts.push(
     `${clock(state.elapsedMs)}${state.remainingMs === undefined ? '' : ` · ~${clock(state.remainingMs)} left`}`,
   );
@@ -120,6 +136,8 @@ export class LiveProgress {
   private readonly running = new Map<number, Set<string>>();
   private cpu: number | undefined;
   private memory: number | undefined;
+  private diskBytesPerSec: number | undefined;
+  private networkBytesPerSec: number | undefined;
   private lastDecile = 0;
   private drawn = false;
   private timer: NodeJS.Timeout | undefined;
@@ -173,9 +191,15 @@ export class LiveProgress {
     }
   }
 
-  onSample(sample: Pick<ReportSample, 'cpu' | 'memory'>): void {
+  onSample(sample: Pick<ReportSample, 'cpu' | 'memory'> & Partial<ReportSample>): void {
     this.cpu = sample.cpu;
     this.memory = sample.memory;
+    this.diskBytesPerSec =
+      sample.disk == null ? undefined : sample.disk.readBytesPerSec + sample.disk.writeBytesPerSec;
+    this.networkBytesPerSec =
+      sample.network == null
+        ? undefined
+        : sample.network.rxBytesPerSec + sample.network.txBytesPerSec;
   }
 
   /** A log line (pool changes, debug output) above the status line. */
@@ -217,6 +241,8 @@ export class LiveProgress {
       maxSlots: this.start.maxSlots,
       cpu: this.cpu,
       memory: this.memory,
+      diskBytesPerSec: this.diskBytesPerSec,
+      networkBytesPerSec: this.networkBytesPerSec,
       elapsedMs,
       remainingMs,
     };
