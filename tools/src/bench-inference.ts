@@ -96,6 +96,8 @@ async function main(): Promise<void> {
   const med = (list: ProcessMeasurement[]) => Math.round(median(list.map((m) => m.wallMs)));
   const cpu = (list: ProcessMeasurement[]) => Math.round(median(list.map((m) => m.cpuMs)));
   const rss = (list: ProcessMeasurement[]) => Math.round(median(list.map((m) => m.peakRssMb)));
+  const treeRss = (list: ProcessMeasurement[]) =>
+    Math.round(median(list.map((m) => m.peakTreeRssMb)));
   const results = {
     date: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
       wallMs: med(list),
       cpuMs: cpu(list),
       peakRssMb: rss(list),
+      peakTreeRssMb: treeRss(list),
       runsWallMs: list.map((m) => Math.round(m.wallMs)),
     })),
   };
@@ -126,11 +129,11 @@ async function main(): Promise<void> {
 
 Workspace: generated \`${size}\` size (seed 1): ${summary.projects} projects, ${summary.sourceFiles} source files, ${summary.testFiles} test files (${summary.files} files); plugin options: integration 2 shards, unit 4 shards, other default categories 1.
 Machine: ${results.machine}. Date: ${results.date}. Rounds: ${rounds}, alternating, medians.
-Method: \`npm run bench:inference\` (\`tools/src/bench-inference.ts\`): \`nx show projects --json\` (Nx 24.0.6, \`NX_DAEMON=false\`) as a fresh process, without the plugin (\`plugins: []\`) and with it; cold = after \`nx reset\` and with \`.nx\` and \`.shardwise\` removed (every file parsed), cached = the same command again, after \`nx reset\` = Nx's caches and the inference cache gone but Shardwise's parse cache (keyed by file content, in \`.shardwise/cache\`) kept, as after an \`nx reset\` or a branch switch that leaves most files as they were. CPU is the process tree's (Nx and the children it waited for); peak RSS is the Nx process's.
+Method: \`npm run bench:inference\` (\`tools/src/bench-inference.ts\`): \`nx show projects --json\` (Nx 24.0.6, \`NX_DAEMON=false\`) as a fresh process, without the plugin (\`plugins: []\`) and with it; cold = after \`nx reset\` and with \`.nx\` and \`.shardwise\` removed (every file parsed), cached = the same command again, after \`nx reset\` = Nx's caches and the inference cache gone but Shardwise's parse cache (keyed by file content, in \`.shardwise/cache\`) kept, as after an \`nx reset\` or a branch switch that leaves most files as they were. CPU is the process tree's (Nx and the children it waited for); peak RSS is the Nx process's, peak tree memory the largest summed RSS of Nx and its plugin workers (sampled every 100 ms). No tests run here, so there are no test or cache-hit columns.
 
-| run | wall ms | CPU ms | peak RSS MB | every round, ms |
-| --- | --- | --- | --- | --- |
-${results.rows.map((r) => `| ${label[r.name]} | ${r.wallMs} | ${r.cpuMs} | ${r.peakRssMb} | ${r.runsWallMs.join(', ')} |`).join('\n')}
+| run | wall ms | CPU ms | peak RSS MB | peak memory MB (tree) | every round, ms |
+| --- | --- | --- | --- | --- | --- |
+${results.rows.map((r) => `| ${label[r.name]} | ${r.wallMs} | ${r.cpuMs} | ${r.peakRssMb} | ${r.peakTreeRssMb} | ${r.runsWallMs.join(', ')} |`).join('\n')}
 
 Extra time of the plugin: cold **${results.coldExtraMs} ms** (target ≤ 3000), cached **${results.cachedExtraMs} ms** (target ≤ 300), after \`nx reset\` with the parse cache kept **${results.nxResetExtraMs} ms**.`,
   );

@@ -18,6 +18,7 @@
 import { packWorkspacePackages } from './pack-packages';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -99,6 +100,7 @@ type TaskStatus = 'ran' | 'cache';
 interface RoundResult {
   wallMs: number;
   cpuMs: number;
+  peakTreeRssMb: number;
   exitCode: number;
   tasks: number;
   tasksRan: number;
@@ -116,6 +118,9 @@ interface Row {
   command: string;
   wallMs: number;
   cpuMs: number;
+  /** CPU over wall time and the machine's cores. */
+  cpuUtilisation: number;
+  peakTreeRssMb: number;
   runsWallMs: number[];
   runsCpuMs: number[];
   exitCodes: number[];
@@ -239,6 +244,7 @@ function summarizeRun(side: Side, run: NxRun, workspace: string): RoundResult {
   return {
     wallMs: run.wallMs,
     cpuMs: run.cpuMs,
+    peakTreeRssMb: run.peakTreeRssMb,
     exitCode: run.exitCode,
     tasks: tasks.size,
     tasksRan: ran.length,
@@ -561,6 +567,14 @@ async function main(): Promise<void> {
         command: command.label,
         wallMs: Math.round(median(runs.map((r) => r.wallMs))),
         cpuMs: Math.round(median(runs.map((r) => r.cpuMs))),
+        cpuUtilisation: Number(
+          (
+            median(runs.map((r) => r.cpuMs)) /
+            median(runs.map((r) => r.wallMs)) /
+            cpus().length
+          ).toFixed(2),
+        ),
+        peakTreeRssMb: Math.round(median(runs.map((r) => r.peakTreeRssMb))),
         runsWallMs: runs.map((r) => Math.round(r.wallMs)),
         runsCpuMs: runs.map((r) => Math.round(r.cpuMs)),
         exitCodes: runs.map((r) => r.exitCode),
@@ -687,7 +701,7 @@ function renderMarkdown(d: BenchData): string {
   const table = d.rows
     .map(
       (r) =>
-        `| ${r.scenario} | ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${r.tasksRan} / ${r.tasksCached} | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
+        `| ${r.scenario} | ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${Math.round(r.cpuUtilisation * 100)}% | ${r.peakTreeRssMb} | ${r.tasksRan} / ${r.tasksCached} (${r.tasks === 0 ? 0 : Math.round((100 * r.tasksCached) / r.tasks)}% hits) | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
     )
     .join('\n');
   const changes = d.changes
@@ -723,8 +737,8 @@ ${changes}
 
 Tasks ran / cached from Nx's task headers (the \`nx:noop\` category parents left out); test files and cases run from each Jest/Vitest task's own summary (Nx's targets) and from Shardwise's shard reports, counting only files not restored from Shardwise's file cache. "Exact": the shard tasks that ran are exactly the shards holding an affected test file, in every round.
 
-| edit | side | command | wall ms | CPU ms | tasks ran / cached | test files run | tests run | exact | every round, wall ms | exit codes |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| edit | side | command | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tasks ran / cached (cache hit rate) | test files run | tests run | exact | every round, wall ms | exit codes |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
 Ratio (Nx's targets ÷ Shardwise categories), ${ratios}.

@@ -21,7 +21,7 @@ import {
   appendFileSync,
   mkdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
@@ -50,6 +50,8 @@ interface Command {
 interface TestCounts {
   passed: number;
   failed: number;
+  /** Skipped and todo tests. */
+  skipped: number;
   files: number;
 }
 
@@ -61,6 +63,9 @@ interface Row {
   wallMs: number;
   cpuMs: number;
   peakRssMb: number;
+  /** Peak summed RSS of the whole process tree (sampled every 100 ms). */
+  peakTreeRssMb: number;
+  /** CPU time over wall time and the machine's cores. */
   cpuUtilisation: number;
   runsWallMs: number[];
   tests: TestCounts | undefined;
@@ -95,7 +100,14 @@ function readJson<T>(path: string): T | undefined {
 
 function latestReport(workspace: string):
   | {
-      summary: { passed: number; failed: number; files: number; cachedFiles: number };
+      summary: {
+        passed: number;
+        failed: number;
+        skipped: number;
+        todo: number;
+        files: number;
+        cachedFiles: number;
+      };
       files: Array<{ path: string; cached: boolean }>;
     }
   | undefined {
@@ -119,6 +131,8 @@ function runnerCommands(
     const json = readJson<{
       numPassedTests: number;
       numFailedTests: number;
+      numPendingTests: number;
+      numTodoTests: number;
       numTotalTestSuites: number;
     }>(out);
     return json === undefined
@@ -126,6 +140,7 @@ function runnerCommands(
       : {
           passed: json.numPassedTests,
           failed: json.numFailedTests,
+          skipped: json.numPendingTests + json.numTodoTests,
           files: json.numTotalTestSuites,
         };
   };
@@ -187,7 +202,12 @@ function runnerCommands(
       const text = readFileSync(tap, 'utf8');
       const n = (key: string) =>
         Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-      return { passed: n('pass'), failed: n('fail'), files: files.length };
+      return {
+        passed: n('pass'),
+        failed: n('fail'),
+        skipped: n('skipped') + n('todo'),
+        files: files.length,
+      };
     } catch {
       return undefined;
     }
@@ -247,7 +267,8 @@ function toRow(
     wallMs: Math.round(wall),
     cpuMs: Math.round(cpu),
     peakRssMb: Math.round(median(runs.map((r) => r.peakRssMb))),
-    cpuUtilisation: Number((cpu / wall).toFixed(2)),
+    peakTreeRssMb: Math.round(median(runs.map((r) => r.peakTreeRssMb))),
+    cpuUtilisation: Number((cpu / wall / cpus().length).toFixed(2)),
     runsWallMs: runs.map((r) => Math.round(r.wallMs)),
     tests,
     ...extra,
@@ -278,7 +299,12 @@ async function coldScenario(
       const r = latestReport(workspace);
       return r === undefined
         ? undefined
-        : { passed: r.summary.passed, failed: r.summary.failed, files: r.summary.files };
+        : {
+            passed: r.summary.passed,
+            failed: r.summary.failed,
+            skipped: r.summary.skipped + r.summary.todo,
+            files: r.summary.files,
+          };
     },
   };
   const results = new Map<Command, { runs: ProcessMeasurement[]; tests: TestCounts | undefined }>();
@@ -296,8 +322,16 @@ async function coldScenario(
     }
   }
   const scenario = `cold, ${mix === 'io' ? 'I/O-bound' : 'CPU-bound'}`;
+  const lastRun = latestReport(workspace);
   const rows = [standard, tuned, shardwise].map((c) => {
     const r = results.get(c)!;
+    const files =
+      c === shardwise && lastRun !== undefined
+        ? {
+            ranFiles: lastRun.summary.files - lastRun.summary.cachedFiles,
+            cachedFiles: lastRun.summary.cachedFiles,
+          }
+        : {};
     return toRow(
       scenario,
       runner,
@@ -308,6 +342,7 @@ async function coldScenario(
         .replaceAll(workspace + '/', '')}`.slice(0, 160),
       r.runs,
       r.tests,
+      files,
     );
   });
   return { rows, workspace, summary };
@@ -353,6 +388,7 @@ async function warmScenarios(
       rerunReport && {
         passed: rerunReport.summary.passed,
         failed: rerunReport.summary.failed,
+        skipped: rerunReport.summary.skipped + rerunReport.summary.todo,
         files: rerunReport.summary.files,
       },
       {
@@ -394,11 +430,18 @@ async function warmScenarios(
   }
   const change: ProcessMeasurement[] = [];
   let ran: string[] = [];
+  let changeTests: TestCounts | undefined;
   for (let round = 0; round < rounds; round++) {
     await measureNode(cli, ['run'], workspace); // warm: everything cached
     appendFileSync(join(workspace, changed), `\n// bench change ${Date.now()}\n`);
     change.push(await measureNode(cli, ['run'], workspace));
     const report = latestReport(workspace);
+    changeTests = report && {
+      passed: report.summary.passed,
+      failed: report.summary.failed,
+      skipped: report.summary.skipped + report.summary.todo,
+      files: report.summary.files,
+    };
     ran = (report?.files ?? [])
       .filter((f) => !f.cached)
       .map((f) => f.path)
@@ -415,7 +458,7 @@ async function warmScenarios(
       `shardwise run (${changed.split('/').pop()})`,
       'shardwise run',
       change,
-      undefined,
+      changeTests,
       { ranFiles: ran.length, cachedFiles: summary.testFiles - ran.length },
     ),
   );
@@ -480,16 +523,16 @@ function renderMarkdown(results: {
   const table = results.rows
     .map(
       (r) =>
-        `| ${r.runner} | ${r.scenario} | ${r.label} | ${r.wallMs} | ${r.cpuMs} | ${r.cpuUtilisation} | ${r.peakRssMb === 0 ? '—' : r.peakRssMb} | ${r.tests === undefined ? '' : `${r.tests.passed} / ${r.tests.failed}`} | ${r.ranFiles ?? ''} | ${r.cachedFiles ?? ''} | ${r.runsWallMs.join(', ')} |`,
+        `| ${r.runner} | ${r.scenario} | ${r.label} | ${r.wallMs} | ${r.cpuMs} | ${Math.round(r.cpuUtilisation * 100)}% | ${r.peakTreeRssMb} | ${r.tests === undefined ? '' : `${r.tests.passed} / ${r.tests.failed} / ${r.tests.skipped}`} | ${r.ranFiles ?? ''} | ${r.cachedFiles ?? ''} | ${r.ranFiles === undefined || r.cachedFiles === undefined ? '' : `${Math.round((100 * r.cachedFiles) / (r.ranFiles + r.cachedFiles))}%`} | ${r.runsWallMs.join(', ')} |`,
     )
     .join('\n');
   return `## Running tests: \`shardwise run\` against the runners
 
 Machine: ${results.machine}. Date: ${results.date}. Rounds: ${results.rounds} (A B C A B C…, medians).
-Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the generator's \`quick\` size (4 projects, 40 test files, ~35 s of planned serial test time, seed 1), one runner per workspace, with \`--cost-mix io\` (timers, temp files, loopback sockets) or \`--cost-mix cpu\` (hashing loops). Every run is a fresh child process of the harness; before each cold run the runners' caches (\`$TMPDIR/jest_*\`, \`node_modules/.vite\`) are removed, and so is Shardwise's whole cache folder (result cache and run history, so durations are estimates from file sizes). "Default" is the runner's own invocation over all projects at once (\`jest --projects …\`, \`vitest run\` with a root config listing the projects, \`node --test <files>\`); "tuned" is the best flag setting found (\`--maxWorkers=8\` / \`--test-concurrency=8\`; Vitest's \`--no-isolate\` was not used since it drops per-file isolation, which Shardwise keeps). CPU is the process tree's user+system time as seen by the measured process (its own plus the children it waited for); peak RSS is the measured process's own. Tests passed / failed come from each runner's own JSON/TAP output and from Shardwise's report (the generated suites contain one seeded flaky test: it fails on a first attempt, so the runners report 1 failure while Shardwise retries it and reports it flaky). The one-change scenario appends a line to one library source file and checks that the files Shardwise runs are exactly those \`shardwise affected\` lists for that file.
+Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the generator's \`quick\` size (4 projects, 40 test files, ~35 s of planned serial test time, seed 1), one runner per workspace, with \`--cost-mix io\` (timers, temp files, loopback sockets) or \`--cost-mix cpu\` (hashing loops). Every run is a fresh child process of the harness; before each cold run the runners' caches (\`$TMPDIR/jest_*\`, \`node_modules/.vite\`) are removed, and so is Shardwise's whole cache folder (result cache and run history, so durations are estimates from file sizes). "Default" is the runner's own invocation over all projects at once (\`jest --projects …\`, \`vitest run\` with a root config listing the projects, \`node --test <files>\`); "tuned" is the best flag setting found (\`--maxWorkers=8\` / \`--test-concurrency=8\`; Vitest's \`--no-isolate\` was not used since it drops per-file isolation, which Shardwise keeps). CPU is the process tree's user+system time as seen by the measured process (its own plus the children it waited for); CPU utilisation is that over wall time and the machine's cores; peak memory is the largest summed RSS of the whole process tree, sampled every 100 ms. Tests passed / failed / skipped (skipped includes todo) come from each runner's own JSON/TAP output and from Shardwise's report, whose counts include the recorded results of files served from the cache (the generated suites contain one seeded flaky test: it fails on a first attempt, so the runners report 1 failure while Shardwise retries it and reports it flaky). The one-change scenario appends a line to one library source file and checks that the files Shardwise runs are exactly those \`shardwise affected\` lists for that file.
 
-| runner | scenario | command | wall ms | CPU ms | CPU/wall | peak RSS MB | tests passed / failed | files run | files cached | every round, ms |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| runner | scenario | command | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tests passed / failed / skipped | files run | files cached | cache hit rate | every round, ms |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}`;
 }
 
