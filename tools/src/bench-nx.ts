@@ -109,6 +109,7 @@ interface RoundResult {
   shardsRan: string[];
   testFilesRun: number | undefined;
   testsRun: number | undefined;
+  testsSkipped: number | undefined;
   nxSummary: string | undefined;
 }
 
@@ -129,6 +130,7 @@ interface Row {
   tasksCached: number;
   testFilesRun: number | undefined;
   testsRun: number | undefined;
+  testsSkipped: number | undefined;
   nxSummary: string | undefined;
   /** Shardwise sides: whether the shards that ran are exactly those `findAffectedTests` names. */
   shardsExact?: boolean;
@@ -186,26 +188,45 @@ function nxSummaryLine(output: string): string | undefined {
 }
 
 /** Test files and cases a Jest or Vitest run printed (`Test Suites: … N total`, `Tests  … (N)`). */
-function runnerCounts(text: string): { files: number; tests: number } | undefined {
+interface TestCounts {
+  files: number;
+  tests: number;
+  /** Skipped and todo tests among them. */
+  skipped: number;
+}
+
+/** `3 skipped` + `1 todo` in a runner's summary line. */
+function skippedIn(line: string): number {
+  const n = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(line)?.[1] ?? 0);
+  return n('skipped') + n('todo');
+}
+
+function runnerCounts(text: string): TestCounts | undefined {
   const jestFiles = /^Test Suites:.*?(\d+) total/m.exec(text);
   const jestTests = /^Tests:.*?(\d+) total/m.exec(text);
-  if (jestFiles && jestTests) return { files: Number(jestFiles[1]), tests: Number(jestTests[1]) };
+  if (jestFiles && jestTests)
+    return {
+      files: Number(jestFiles[1]),
+      tests: Number(jestTests[1]),
+      skipped: skippedIn(jestTests[0]),
+    };
   const vitestFiles = /^\s*Test Files\s+.*\((\d+)\)\s*$/m.exec(text);
   const vitestTests = /^\s*Tests\s+.*\((\d+)\)\s*$/m.exec(text);
   if (vitestFiles && vitestTests)
-    return { files: Number(vitestFiles[1]), tests: Number(vitestTests[1]) };
+    return {
+      files: Number(vitestFiles[1]),
+      tests: Number(vitestTests[1]),
+      skipped: skippedIn(vitestTests[0]),
+    };
   return undefined;
 }
 
 interface ShardReport {
-  files: Array<{ cached: boolean; tests: unknown[] }>;
+  files: Array<{ cached: boolean; tests: Array<{ status: string }> }>;
 }
 
 /** Files and cases a shard task really ran (not from Shardwise's own file cache), from its report. */
-function shardCounts(
-  workspace: string,
-  taskId: string,
-): { files: number; tests: number } | undefined {
+function shardCounts(workspace: string, taskId: string): TestCounts | undefined {
   const [, project, target] = SHARD_TASK.exec(taskId) ?? [];
   if (project === undefined || target === undefined) return undefined;
   try {
@@ -213,7 +234,12 @@ function shardCounts(
     const runId = readFileSync(join(dir, 'latest'), 'utf8').trim();
     const report = JSON.parse(readFileSync(join(dir, runId, 'report.json'), 'utf8')) as ShardReport;
     const ran = report.files.filter((f) => !f.cached);
-    return { files: ran.length, tests: ran.reduce((n, f) => n + f.tests.length, 0) };
+    const tests = ran.flatMap((f) => f.tests);
+    return {
+      files: ran.length,
+      tests: tests.length,
+      skipped: tests.filter((t) => t.status === 'skipped' || t.status === 'todo').length,
+    };
   } catch {
     return undefined;
   }
@@ -231,13 +257,20 @@ function summarizeRun(side: Side, run: NxRun, workspace: string): RoundResult {
     .sort();
   let files: number | undefined = 0;
   let tests: number | undefined = 0;
-  const add = (counts: { files: number; tests: number } | undefined): void => {
-    if (counts === undefined || files === undefined || tests === undefined) {
-      files = tests = undefined;
+  let skipped: number | undefined = 0;
+  const add = (counts: TestCounts | undefined): void => {
+    if (
+      counts === undefined ||
+      files === undefined ||
+      tests === undefined ||
+      skipped === undefined
+    ) {
+      files = tests = skipped = undefined;
       return;
     }
     files += counts.files;
     tests += counts.tests;
+    skipped += counts.skipped;
   };
   if (side === 'nx-plugins') for (const [, task] of ran) add(runnerCounts(task.text));
   else for (const id of shardsRan) add(shardCounts(workspace, id));
@@ -252,6 +285,7 @@ function summarizeRun(side: Side, run: NxRun, workspace: string): RoundResult {
     shardsRan,
     testFilesRun: files,
     testsRun: tests,
+    testsSkipped: skipped,
     nxSummary: nxSummaryLine(run.output),
   };
 }
@@ -583,6 +617,7 @@ async function main(): Promise<void> {
         tasksCached: last?.tasksCached ?? 0,
         testFilesRun: last?.testFilesRun,
         testsRun: last?.testsRun,
+        testsSkipped: last?.testsSkipped,
         nxSummary: last?.nxSummary,
       };
       if (command.side !== 'nx-plugins') {
@@ -701,7 +736,7 @@ function renderMarkdown(d: BenchData): string {
   const table = d.rows
     .map(
       (r) =>
-        `| ${r.scenario} | ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${Math.round(r.cpuUtilisation * 100)}% | ${r.peakTreeRssMb} | ${r.tasksRan} / ${r.tasksCached} (${r.tasks === 0 ? 0 : Math.round((100 * r.tasksCached) / r.tasks)}% hits) | ${n(r.testFilesRun)} | ${n(r.testsRun)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
+        `| ${r.scenario} | ${r.side} | \`${r.command}\` | ${r.wallMs} | ${r.cpuMs} | ${Math.round(r.cpuUtilisation * 100)}% | ${r.peakTreeRssMb} | ${r.tasksRan} / ${r.tasksCached} (${r.tasks === 0 ? 0 : Math.round((100 * r.tasksCached) / r.tasks)}% hits) | ${n(r.testFilesRun)} | ${n(r.testsRun)} / ${n(r.testsSkipped)} | ${r.shardsExact === undefined ? '—' : r.shardsExact ? 'yes' : 'no'} | ${r.runsWallMs.join(', ')} | ${r.exitCodes.join(', ')} |`,
     )
     .join('\n');
   const changes = d.changes
@@ -737,7 +772,7 @@ ${changes}
 
 Tasks ran / cached from Nx's task headers (the \`nx:noop\` category parents left out); test files and cases run from each Jest/Vitest task's own summary (Nx's targets) and from Shardwise's shard reports, counting only files not restored from Shardwise's file cache. "Exact": the shard tasks that ran are exactly the shards holding an affected test file, in every round.
 
-| edit | side | command | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tasks ran / cached (cache hit rate) | test files run | tests run | exact | every round, wall ms | exit codes |
+| edit | side | command | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tasks ran / cached (cache hit rate) | test files run | tests run / skipped | exact | every round, wall ms | exit codes |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
