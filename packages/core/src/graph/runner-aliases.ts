@@ -371,8 +371,3 @@ export function readRunnerAliases(
   }
   return out;
 }
-
-/** Whether a rewritten specifier is a path (resolve it as a file) or another specifier. */
-export function isPathLike(specifier: string): boolean {
-  return isAbsolute(specifier) || specifier.startsWith('./') || specifier.startsWith('../');
-}

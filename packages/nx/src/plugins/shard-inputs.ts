@@ -225,10 +225,6 @@ export function formatInputs(parts: InputParts, folders: FolderIndex): NxInput[]
   return inputs;
 }
 
-export function shardInputs(files: readonly string[], context: ShardInputsContext): NxInput[] {
-  return formatInputs(shardInputParts(files, context), context.folders);
-}
-
 /** The union of several shards' parts: what a parent target must see to be affected exactly. */
 export function unionParts(list: readonly InputParts[]): InputParts {
   const union: InputParts = {
