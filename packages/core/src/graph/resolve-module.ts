@@ -42,7 +42,7 @@ export interface ModuleResolverOptions {
   files?: ReadonlySet<string>;
 }
 
-/** The extensions tried after a relative path, in oxc's order below (EXTENSIONS). */
+/** `.js` written for `.ts` and its kin: one table for oxc-resolver and the file-list path. */
 const EXTENSION_ALIAS: Record<string, string[]> = {
   '.js': ['.ts', '.tsx', '.js', '.jsx'],
   '.mjs': ['.mts', '.mjs'],
@@ -106,12 +106,7 @@ export class ModuleResolver {
     this.resolver = new ResolverFactory({
       tsconfig: 'auto',
       extensions: EXTENSIONS,
-      extensionAlias: {
-        '.js': ['.ts', '.tsx', '.js', '.jsx'],
-        '.mjs': ['.mts', '.mjs'],
-        '.cjs': ['.cts', '.cjs'],
-        '.jsx': ['.tsx', '.jsx'],
-      },
+      extensionAlias: EXTENSION_ALIAS,
       // Source-first conditions: workspace packages often point `types`/`development` at src.
       conditionNames: ['development', 'types', 'import', 'require', 'node', 'default'],
       mainFields: ['types', 'module', 'main'],
