@@ -115,10 +115,16 @@ export function computeClosureHashes(
   return result;
 }
 
-/** Every file reachable from `start` (itself included), for inputs and `affected`. */
-export function collectClosure(nodes: ReadonlyMap<string, FileNode>, start: string): Set<string> {
-  const seen = new Set<string>([start]);
-  const queue = [start];
+/**
+ * Every file reachable from `starts` (themselves included), for inputs and `affected`. Several
+ * starts share one walk, so a shard's closure costs one pass over the files it reaches.
+ */
+export function collectClosure(
+  nodes: ReadonlyMap<string, FileNode>,
+  starts: string | Iterable<string>,
+): Set<string> {
+  const seen = new Set<string>(typeof starts === 'string' ? [starts] : starts);
+  const queue = [...seen];
   while (queue.length > 0) {
     const path = queue.pop()!;
     for (const dep of nodes.get(path)?.deps ?? []) {

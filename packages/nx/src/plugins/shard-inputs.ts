@@ -19,19 +19,28 @@ import {
 
 export type NxInput = string | { env: string } | { externalDependencies: string[] };
 
-/** The code files under every folder (recursively), for folder compaction. */
-export type FolderIndex = Map<string, string[]>;
+/**
+ * For folder compaction: the code files under every folder (recursively), and each code file's
+ * enclosing folders, outermost first (worked out once; every shard and union asks again).
+ */
+export interface FolderIndex {
+  codeFilesUnder: Map<string, string[]>;
+  foldersOf: Map<string, string[]>;
+}
 
 export function indexCodeFolders(files: readonly string[]): FolderIndex {
-  const index: FolderIndex = new Map();
+  const index: FolderIndex = { codeFilesUnder: new Map(), foldersOf: new Map() };
   for (const file of files) {
     if (!CODE_FILE.test(file)) continue;
+    const enclosing: string[] = [];
     for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
       const folder = file.slice(0, i);
-      const list = index.get(folder);
-      if (list === undefined) index.set(folder, [file]);
+      enclosing.push(folder);
+      const list = index.codeFilesUnder.get(folder);
+      if (list === undefined) index.codeFilesUnder.set(folder, [file]);
       else list.push(file);
     }
+    index.foldersOf.set(file, enclosing);
   }
   return index;
 }
@@ -52,44 +61,45 @@ export function compactFileSets(
   folders: FolderIndex,
   { negations = true }: { negations?: boolean } = {},
 ): string[] {
-  const covered = new Map<string, number>();
+  // Group the code files by the folder they sit in: counting and choosing globs then costs a
+  // walk up the folder tree per folder, not per file (closures hold thousands of files).
+  const byFolder = new Map<string, { enclosing: string[]; files: string[] }>();
+  const single: string[] = [];
   for (const file of files) {
-    if (!CODE_FILE.test(file)) continue;
-    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
-      const folder = file.slice(0, i);
-      covered.set(folder, (covered.get(folder) ?? 0) + 1);
+    const enclosing = folders.foldersOf.get(file);
+    const folder = enclosing?.at(-1);
+    if (enclosing === undefined || folder === undefined) {
+      single.push(file); // Not a code file, or at the workspace root.
+      continue;
+    }
+    const group = byFolder.get(folder);
+    if (group === undefined) byFolder.set(folder, { enclosing, files: [file] });
+    else group.files.push(file);
+  }
+  const covered = new Map<string, number>();
+  for (const { enclosing, files: inFolder } of byFolder.values()) {
+    for (const folder of enclosing) {
+      covered.set(folder, (covered.get(folder) ?? 0) + inFolder.length);
     }
   }
   const worthGlob = (folder: string): boolean => {
     const taken = covered.get(folder) ?? 0;
-    const total = folders.get(folder)?.length ?? 0;
+    const total = folders.codeFilesUnder.get(folder)?.length ?? 0;
     return taken > 1 && total - taken <= (negations ? taken * MISSING_PER_COVERED : 0);
-  };
-  const topmost = new Map<string, string | undefined>();
-  const topmostGlob = (file: string): string | undefined => {
-    for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) {
-      const folder = file.slice(0, i);
-      let chosen = topmost.get(folder);
-      if (!topmost.has(folder)) {
-        chosen = worthGlob(folder) ? folder : undefined;
-        topmost.set(folder, chosen);
-      }
-      if (chosen !== undefined) return chosen;
-    }
-    return undefined;
   };
   const sets = new Set<string>();
   const globbed = new Set<string>();
-  const single: string[] = [];
-  for (const file of files) {
-    const folder = CODE_FILE.test(file) ? topmostGlob(file) : undefined;
-    if (folder === undefined) single.push(file);
-    else globbed.add(folder);
+  for (const { enclosing, files: inFolder } of byFolder.values()) {
+    const topmost = enclosing.find(worthGlob);
+    if (topmost === undefined) single.push(...inFolder);
+    else globbed.add(topmost);
   }
   const missing: string[] = [];
   for (const folder of globbed) {
     sets.add(`{workspaceRoot}/${escapeGlob(folder)}/**/*`);
-    for (const file of folders.get(folder) ?? []) if (!files.has(file)) missing.push(file);
+    for (const file of folders.codeFilesUnder.get(folder) ?? []) {
+      if (!files.has(file)) missing.push(file);
+    }
   }
   for (const set of braceSets(single)) sets.add(set);
   return [...[...sets].sort(), ...braceSets(missing).map((set) => `!${set}`)];
@@ -173,10 +183,7 @@ export interface InputParts {
 export function shardInputParts(files: readonly string[], context: ShardInputsContext): InputParts {
   const { plan, project } = context;
   const category = project.categories.find((c) => c.name === context.categoryName);
-  const reached = new Set<string>();
-  for (const root of [...files, ...project.sharedInputs]) {
-    for (const path of collectClosure(plan.graph.nodes, root)) reached.add(path);
-  }
+  const reached = collectClosure(plan.graph.nodes, [...files, ...project.sharedInputs]);
   const projectGlob = (glob: string) =>
     project.root === '' ? `{workspaceRoot}/${glob}` : `{projectRoot}/${glob}`;
   const parts: InputParts = {
@@ -188,9 +195,10 @@ export function shardInputParts(files: readonly string[], context: ShardInputsCo
     env: new Set([...plan.config.env, ...(category?.config.env ?? [])]),
     externals: new Set(),
   };
+  const shardFiles = new Set(files);
   parts.wide =
     category?.shards.some((s) =>
-      s.files.some((f) => files.includes(f.path) && f.wideReasons.length > 0),
+      s.files.some((f) => f.wideReasons.length > 0 && shardFiles.has(f.path)),
     ) ?? false;
   if (parts.wide) {
     parts.projectSets.add(projectGlob('**/*'));
