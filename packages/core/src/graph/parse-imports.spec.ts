@@ -3,6 +3,7 @@ import {
   extractImports,
   extractImportsFromModuleRecord,
   extractImportsWithFullWalk,
+  extractImportsWithLexer,
 } from './parse-imports';
 
 describe('extractImports', () => {
@@ -138,5 +139,68 @@ describe('the module-record fast path', () => {
     expect(
       extractImports(`declare module 'x' { import { Y } from './y'; }`, 'file.d.ts').imports,
     ).toEqual([{ specifier: './y', kind: 'static' }]);
+  });
+});
+
+describe('the lexer path', () => {
+  const lexedCases: Record<string, string> = {
+    'declarations.ts': `
+      import { a } from './a';
+      import type { B } from './b-types';
+      import { type C, d } from './c';
+      import * as e from "./e.js";
+      import './side-effect';
+      import json from './data.json' with { type: 'json' };
+      export * from './re-export';
+      export * as ns from './ns';
+      export { f } from './named-re-export';
+      export type { G } from './type-re-export';
+      export const local = 1;
+      async function load() { return [await import('./lazy'), await import(\`./tpl\`)]; }
+    `,
+    'typescript.ts': `
+      import x = Foo.Bar;
+      enum E { A = 1 / 2 }
+      const ratio = total! / count;
+      const g = <T,>(v: T): T => v;
+      class K { @Dec() m(): void {} }
+      import { y } from /* why */ './y';
+      export const lazy = () => import('./lazy');
+    `,
+    'type-import.ts': `let m: typeof import('./m') | undefined; export const n = import('./m');`,
+    'module.mjs': `import { x } from './x.mjs'; export default x;`,
+  };
+
+  it.each(Object.entries(lexedCases))(
+    '%s: is lexed and agrees with the full walk',
+    (file, source) => {
+      expect(extractImportsWithLexer(source, file)).toBeDefined();
+      expect(extractImports(source, file)).toEqual(extractImportsWithFullWalk(source, file));
+    },
+  );
+
+  it('passes a file on when the lexer did not find an import at every place the text shows one', () => {
+    for (const [source, file] of [
+      // Text that reads like an import inside a string: the lexer rightly skips it, but a lexer
+      // that skipped a real import would look the same, so the parser decides.
+      [`const s = "import x from './fake'"; import { y } from './y';`, 'file.ts'],
+      [`type T = import('./types').T;`, 'file.ts'],
+      [`class C { import(x: string) { return x; } }`, 'file.ts'],
+      [`const n = 'x'; export const p = import(n);`, 'file.js'],
+      [`export const p = import(\`./\${n}\`);`, 'file.js'],
+      [`import React from 'react'; export const A = () => <p>Don't</p>;`, 'a.tsx'],
+      [`import { from './broken';`, 'file.ts'],
+      [`const r = require('./r');`, 'file.js'],
+    ]) {
+      expect(extractImportsWithLexer(source!, file!), source).toBeUndefined();
+    }
+    expect(
+      extractImports(`const s = "import x from './fake'"; import { y } from './y';`, 'file.ts')
+        .imports,
+    ).toEqual([{ specifier: './y', kind: 'static' }]);
+    expect(extractImports(`class C { import(x: string) { return x; } }`, 'file.ts')).toEqual({
+      imports: [],
+      nonLiteral: 0,
+    });
   });
 });

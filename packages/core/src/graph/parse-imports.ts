@@ -5,18 +5,32 @@
  * reference whose argument is not a string literal is recorded as non-literal: the file cannot be
  * traced statically and its tests are keyed on their whole project.
  *
- * Two paths give the same answer. Most files only use import/export declarations and literal
- * `import()`: oxc-parser's module record lists those without handing an AST to JavaScript, about
- * three times faster than @swc/core's JSON AST. A file whose text mentions `require`, `jest`,
- * `vi`, or has an `import(` the record does not account for (a TypeScript import type), or that
- * oxc cannot parse, takes the full AST walk with @swc/core.
+ * Three paths give the same answer, fastest first:
+ * 1. es-module-lexer (TypeScript-aware, about seven times faster than oxc's module record). A
+ *    lexer is not a parser, so its answer is taken only when it found an import at exactly every
+ *    place the text shows one (`from '…'`, `import '…'`, `import(`); any difference, a lexing
+ *    error, or JSX it cannot read moves the file on to
+ * 2. oxc-parser's module record, which lists import/export declarations and literal `import()`
+ *    without handing an AST to JavaScript; a TypeScript import type or a syntax error moves on to
+ * 3. the full AST walk with @swc/core, which every file whose text mentions `require`, `jest` or
+ *    `vi` (calls neither of the others report) takes directly.
  */
 import { parseSync, version as swcVersion, type ParseOptions } from '@swc/core';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse as lexModule, type Import } from 'es-module-lexer';
 import { parseSync as oxcParseSync } from 'oxc-parser';
 import { version as oxcVersion } from 'oxc-parser/package.json';
 
+// es-module-lexer exports no package.json; its entry point sits in dist/.
+const lexerVersion = (
+  JSON.parse(
+    readFileSync(join(dirname(require.resolve('es-module-lexer')), '..', 'package.json'), 'utf8'),
+  ) as { version: string }
+).version;
+
 /** Names what extracted a cached parse: a new parser or extraction rule starts a new cache. */
-export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}/v2`;
+export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}+esml@${lexerVersion}/v3`;
 
 export type ImportKind = 'static' | 'dynamic' | 'require' | 'mock';
 
@@ -168,8 +182,15 @@ function walk(root: unknown, out: ParsedImports): void {
  */
 const NEEDS_FULL_WALK =
   /\b(?:require|jest|vi)\b|\bexport\s+(?:type\s+)?\{\s*\}\s*from\b|\bdeclare\s+module\b/;
-/** `import(`, allowing whitespace, block comments and line comments before the parenthesis. */
-const IMPORT_CALL = /\bimport\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)\s*)*\(/g;
+/** Whitespace, block comments and line comments, as may stand between tokens. */
+const GAP = String.raw`\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)\s*)*`;
+/** `import(`, with whatever gap before the parenthesis. */
+const IMPORT_CALL = new RegExp(String.raw`\bimport${GAP}\(`, 'g');
+/**
+ * The quote that opens a static request: `from '…'` (imports and re-exports) or `import '…'`.
+ * Every static import in valid code matches; so may text in comments and strings.
+ */
+const STATIC_REQUEST = new RegExp(String.raw`\b(?:from|import)${GAP}['"]`, 'g');
 /** A plain string or a template without substitutions, with no escapes to decode. */
 const PLAIN_LITERAL = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`((?:[^`\\$]|\$(?!\{))*)`)$/;
 
@@ -177,8 +198,54 @@ interface PositionedImport extends ImportRecord {
   start: number;
 }
 
+function matchPositions(source: string, pattern: RegExp, at: (m: RegExpExecArray) => number) {
+  const positions = new Set<number>();
+  for (const match of source.matchAll(pattern)) positions.add(at(match));
+  return positions;
+}
+
 /**
- * The fast path: the module record of oxc-parser. Undefined when the file needs the full walk
+ * The first path: es-module-lexer. Undefined unless the lexer reported an import at exactly the
+ * places the text shows one. The text check finds every real import (it over-counts only in
+ * comments and strings), so a lexer that mis-read some code and lost an import cannot pass it.
+ */
+export function extractImportsWithLexer(source: string, file: string): ParsedImports | undefined {
+  if (NEEDS_FULL_WALK.test(source)) return undefined;
+  let records: ReadonlyArray<Import>;
+  try {
+    [records] = lexModule(source, file);
+  } catch {
+    return undefined; // JSX, or code the lexer cannot follow.
+  }
+  const requests = matchPositions(source, STATIC_REQUEST, (m) => m.index + m[0].length - 1);
+  const calls = matchPositions(source, IMPORT_CALL, (m) => m.index);
+  let requestsSeen = 0;
+  let callsSeen = 0;
+  const out: ParsedImports = { imports: [], nonLiteral: 0 };
+  for (const record of records) {
+    if (record.type === 'import-meta') continue;
+    if (record.type === 'dynamic') {
+      // import.source()/import.defer() are rare enough to leave to the parser.
+      if (record.phase !== null || !calls.has(record.importStart)) return undefined;
+      // A non-literal argument makes the file wide, so let the parser confirm it is a call (a
+      // method named `import` lexes the same way).
+      if (record.specifier === undefined || record.glob) return undefined;
+      callsSeen++;
+      // `typeof import('x')` and the like: an import type, as the full walk reports it.
+      const kind = record.probablyTypeOnly ? 'static' : 'dynamic';
+      out.imports.push({ specifier: record.specifier, kind });
+    } else {
+      // `start` is the first character inside the quotes.
+      if (!requests.has(record.start - 1)) return undefined;
+      requestsSeen++;
+      out.imports.push({ specifier: record.specifier, kind: 'static' });
+    }
+  }
+  return requestsSeen === requests.size && callsSeen === calls.size ? out : undefined;
+}
+
+/**
+ * The second path: the module record of oxc-parser. Undefined when the file needs the full walk
  * (see NEEDS_FULL_WALK) or oxc reports a syntax error (the full walk then decides).
  */
 export function extractImportsFromModuleRecord(
@@ -241,7 +308,9 @@ function firstOfEachSpecifier(out: ParsedImports): ParsedImports {
 /** Parses one file's source. Throws the parser's error when the file does not parse. */
 export function extractImports(source: string, file: string): ParsedImports {
   return firstOfEachSpecifier(
-    extractImportsFromModuleRecord(source, file) ?? extractImportsByWalk(source, file),
+    extractImportsWithLexer(source, file) ??
+      extractImportsFromModuleRecord(source, file) ??
+      extractImportsByWalk(source, file),
   );
 }
 
