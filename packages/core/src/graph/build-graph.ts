@@ -4,12 +4,12 @@
  * built-ins it reaches, and why it cannot be traced statically, if it cannot. Parsed imports come
  * from the content-hash cache; misses are parsed together, level by level, on the parse pool.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashContent } from '../util/hash';
+import { hashFile } from '../util/hash';
 import type { ImportCache } from './import-cache';
 import { CODE_FILE } from './parse-imports';
-import { parseFiles } from './parse-pool';
+import { parseInBatches } from './parse-pool';
 import type { ModuleResolver } from './resolve-module';
 
 export interface FileNode {
@@ -74,21 +74,83 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
   const stats = { files: 0, parsed: 0, cached: 0 };
   const queued = new Set<string>(options.roots);
   const siblings = indexSameNamedSiblings(options.files);
-  let frontier = [...queued];
+  let pending = [...queued];
 
-  while (frontier.length > 0) {
-    const level: Array<{ node: FileNode; code: boolean }> = [];
-    for (const path of frontier) {
-      let content: Buffer;
+  /** Resolves a parsed file's imports and queues the workspace files it reaches. */
+  const link = (node: FileNode): void => {
+    const entry = cache.get(node.contentHash);
+    if (entry === undefined) return;
+    if ('error' in entry) {
+      node.parseError = entry.error;
+      node.wideReasons.push('does not parse');
+      return;
+    }
+    if (entry.nonLiteral > 0) {
+      node.wideReasons.push(`${entry.nonLiteral} import()/require() with a non-literal argument`);
+    }
+    const deps = new Set<string>();
+    const externals = new Set<string>();
+    const builtins = new Set<string>();
+    for (const record of entry.imports) {
+      const resolution = resolver.resolve(node.path, record.specifier);
+      switch (resolution.kind) {
+        case 'file':
+          if (resolution.path !== node.path) deps.add(resolution.path);
+          for (const sibling of siblings.get(resolution.path) ?? [])
+            if (sibling !== node.path) deps.add(sibling);
+          if (record.kind === 'mock') {
+            // jest.mock('./x') uses an adjacent __mocks__/x when there is one.
+            const manual = findManualMock(workspaceRoot, resolution.path);
+            if (manual !== undefined) deps.add(manual);
+          }
+          break;
+        case 'external':
+          externals.add(resolution.id);
+          break;
+        case 'builtin':
+          builtins.add(resolution.id);
+          break;
+        case 'unresolved':
+          // A mocked module may legitimately be virtual; anything else that resolves to nothing
+          // might be any file of the project.
+          if (record.kind !== 'mock') node.wideReasons.push(resolution.reason);
+          break;
+      }
+    }
+    node.deps = [...deps].sort();
+    node.externals = [...externals].sort();
+    node.builtins = [...builtins].sort();
+    for (const dep of node.deps) {
+      if (!queued.has(dep)) {
+        queued.add(dep);
+        pending.push(dep);
+      }
+    }
+  };
+
+  // Files flow through without waiting for each other: cache hits are linked at once, misses go
+  // to the parse pool in batches and are linked as each batch comes back, so the main thread
+  // reads, hashes and resolves while the workers parse.
+  const inFlight = new Set<Promise<void>>();
+  while (pending.length > 0 || inFlight.size > 0) {
+    if (pending.length === 0) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    const round = pending;
+    pending = [];
+    const misses: FileNode[] = [];
+    for (const path of round) {
+      let contentHash: string;
       try {
-        content = readFileSync(join(workspaceRoot, path));
+        contentHash = hashFile(join(workspaceRoot, path));
       } catch {
         missing.push(path);
         continue;
       }
       const node: FileNode = {
         path,
-        contentHash: hashContent(content),
+        contentHash,
         deps: [],
         externals: [],
         builtins: [],
@@ -96,75 +158,33 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
         parseError: undefined,
       };
       nodes.set(path, node);
-      level.push({ node, code: CODE_FILE.test(path) && !path.endsWith('.d.ts') });
+      stats.files++;
+      if (!CODE_FILE.test(path) || path.endsWith('.d.ts')) continue;
+      if (cache.get(node.contentHash) === undefined) misses.push(node);
+      else {
+        stats.cached++;
+        link(node);
+      }
     }
-    stats.files += level.length;
-
-    const misses = level.filter((f) => f.code && cache.get(f.node.contentHash) === undefined);
-    const parsed = await parseFiles(misses.map((f) => join(workspaceRoot, f.node.path)));
-    misses.forEach((f, i) => {
-      const result = parsed[i];
-      if (result !== undefined) cache.set(f.node.contentHash, result);
-    });
     stats.parsed += misses.length;
-    stats.cached += level.filter((f) => f.code).length - misses.length;
-
-    const next: string[] = [];
-    for (const { node, code } of level) {
-      if (!code) continue;
-      const entry = cache.get(node.contentHash);
-      if (entry === undefined) continue;
-      if ('error' in entry) {
-        node.parseError = entry.error;
-        node.wideReasons.push('does not parse');
-        continue;
-      }
-      if (entry.nonLiteral > 0) {
-        node.wideReasons.push(`${entry.nonLiteral} import()/require() with a non-literal argument`);
-      }
-      const deps = new Set<string>();
-      const externals = new Set<string>();
-      const builtins = new Set<string>();
-      for (const record of entry.imports) {
-        const resolution = resolver.resolve(node.path, record.specifier);
-        switch (resolution.kind) {
-          case 'file':
-            if (resolution.path !== node.path) deps.add(resolution.path);
-            for (const sibling of siblings.get(resolution.path) ?? [])
-              if (sibling !== node.path) deps.add(sibling);
-            if (record.kind === 'mock') {
-              // jest.mock('./x') uses an adjacent __mocks__/x when there is one.
-              const manual = findManualMock(workspaceRoot, resolution.path);
-              if (manual !== undefined) deps.add(manual);
-            }
-            break;
-          case 'external':
-            externals.add(resolution.id);
-            break;
-          case 'builtin':
-            builtins.add(resolution.id);
-            break;
-          case 'unresolved':
-            // A mocked module may legitimately be virtual; anything else that resolves to nothing
-            // might be any file of the project.
-            if (record.kind !== 'mock') node.wideReasons.push(resolution.reason);
-            break;
+    for (const batch of parseInBatches(misses, (node) => join(workspaceRoot, node.path))) {
+      const linked = batch.then((parsed) => {
+        for (const [node, result] of parsed) {
+          cache.set(node.contentHash, result);
+          link(node);
         }
-      }
-      node.deps = [...deps].sort();
-      node.externals = [...externals].sort();
-      node.builtins = [...builtins].sort();
-      for (const dep of node.deps) {
-        if (!queued.has(dep)) {
-          queued.add(dep);
-          next.push(dep);
-        }
-      }
+      });
+      const tracked = linked.finally(() => inFlight.delete(tracked));
+      // The loop's race sees a failure; this keeps the batches still in flight from reporting it
+      // again as unhandled.
+      tracked.catch(() => undefined);
+      inFlight.add(tracked);
     }
-    frontier = next;
   }
   missing.sort();
-  return { nodes, missing, stats };
+  // Sorted, so that the graph does not depend on which parse batch came back first.
+  const sorted = new Map([...nodes.keys()].sort().map((path) => [path, nodes.get(path)!]));
+  return { nodes: sorted, missing, stats };
 }
 
 const MOCK_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts', '.json'];

@@ -11,7 +11,7 @@ import { parseFilesNow, type ParseTask } from './parse-worker';
 
 /** Below this many files a pool costs more to start than it saves. */
 const POOL_THRESHOLD = 150;
-const BATCH_SIZE = 64;
+const BATCH_SIZE = 128;
 
 let pool: Piscina<ParseTask, CachedParse[]> | undefined;
 
@@ -32,17 +32,39 @@ function getPool(filename: string): Piscina<ParseTask, CachedParse[]> {
   return pool;
 }
 
-export async function parseFiles(absolutePaths: readonly string[]): Promise<CachedParse[]> {
+function usePool(count: number): string | undefined {
   const filename = workerFile();
-  if (absolutePaths.length < POOL_THRESHOLD || filename === undefined) {
-    return parseFilesNow(absolutePaths);
+  return filename !== undefined && (pool !== undefined || count >= POOL_THRESHOLD)
+    ? filename
+    : undefined;
+}
+
+/**
+ * Parses the items' files: on the pool once it is running, or when there are enough of them to
+ * repay starting it; a few files on an idle process are parsed inline. One promise per batch,
+ * each settling with its items and their results as soon as that batch is parsed, so a caller
+ * can go on with the first results while the rest are parsed.
+ */
+export function parseInBatches<T>(
+  items: readonly T[],
+  absolutePathOf: (item: T) => string,
+): Array<Promise<Array<[T, CachedParse]>>> {
+  if (items.length === 0) return [];
+  const filename = usePool(items.length);
+  const pair = (batch: readonly T[], results: CachedParse[]) =>
+    batch.map((item, i): [T, CachedParse] => [item, results[i] ?? { error: 'no result' }]);
+  if (filename === undefined) {
+    return [Promise.resolve(pair(items, parseFilesNow(items.map(absolutePathOf))))];
   }
   const workers = getPool(filename);
-  const batches: Promise<CachedParse[]>[] = [];
-  for (let i = 0; i < absolutePaths.length; i += BATCH_SIZE) {
-    batches.push(workers.run({ files: absolutePaths.slice(i, i + BATCH_SIZE) }));
+  const batches: Array<Promise<Array<[T, CachedParse]>>> = [];
+  for (let i = 0; i < items.length; i += BATCH_SIZE) {
+    const batch = items.slice(i, i + BATCH_SIZE);
+    batches.push(
+      workers.run({ files: batch.map(absolutePathOf) }).then((results) => pair(batch, results)),
+    );
   }
-  return (await Promise.all(batches)).flat();
+  return batches;
 }
 
 /** Ends the pool's threads (the CLI calls this before exiting). */

@@ -95,7 +95,10 @@ export class ModuleResolver {
   private everyAlias: readonly RunnerAlias[] | undefined;
   private readonly versions = new Map<string, string>();
   /** Resolution depends only on the importer's folder (tsconfig discovery included). */
-  private readonly memo = new Map<string, Resolution>();
+  private readonly memo = new Map<string, Map<string, Resolution>>();
+  /** The last importer's folder memo: a file's imports are resolved one after another. */
+  private lastImporter: string | undefined;
+  private lastMemo = new Map<string, Resolution>();
 
   constructor(options: ModuleResolverOptions) {
     this.root = realpathSync(options.workspaceRoot);
@@ -116,11 +119,17 @@ export class ModuleResolver {
 
   /** `importer` is workspace-relative. */
   resolve(importer: string, specifier: string): Resolution {
-    const key = `${importer.slice(0, importer.lastIndexOf('/') + 1)}\0${specifier}`;
-    let resolution = this.memo.get(key);
+    if (importer !== this.lastImporter) {
+      const folder = importer.slice(0, importer.lastIndexOf('/') + 1);
+      let memo = this.memo.get(folder);
+      if (memo === undefined) this.memo.set(folder, (memo = new Map()));
+      this.lastImporter = importer;
+      this.lastMemo = memo;
+    }
+    let resolution = this.lastMemo.get(specifier);
     if (resolution === undefined) {
       resolution = this.resolveUncached(importer, specifier);
-      this.memo.set(key, resolution);
+      this.lastMemo.set(specifier, resolution);
     }
     return resolution;
   }
