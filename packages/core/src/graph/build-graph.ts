@@ -130,8 +130,19 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
 
   // Files flow through without waiting for each other: cache hits are linked at once, misses go
   // to the parse pool in batches and are linked as each batch comes back, so the main thread
-  // reads, hashes and resolves while the workers parse.
+  // reads, hashes and resolves while the workers parse. With nothing cached (a cold start) the
+  // main thread does not even hash code files: the workers read, hash and parse each one.
+  const blind = cache.size === 0;
   const inFlight = new Set<Promise<void>>();
+  const newNode = (path: string, contentHash: string): FileNode => ({
+    path,
+    contentHash,
+    deps: [],
+    externals: [],
+    builtins: [],
+    wideReasons: [],
+    parseError: undefined,
+  });
   while (pending.length > 0 || inFlight.size > 0) {
     if (pending.length === 0) {
       await Promise.race(inFlight);
@@ -141,6 +152,11 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
     pending = [];
     const misses: FileNode[] = [];
     for (const path of round) {
+      const code = CODE_FILE.test(path) && !path.endsWith('.d.ts');
+      if (blind && code) {
+        misses.push(newNode(path, ''));
+        continue;
+      }
       let contentHash: string;
       try {
         contentHash = hashFile(join(workspaceRoot, path));
@@ -148,29 +164,33 @@ export async function buildFileGraph(options: BuildGraphOptions): Promise<FileGr
         missing.push(path);
         continue;
       }
-      const node: FileNode = {
-        path,
-        contentHash,
-        deps: [],
-        externals: [],
-        builtins: [],
-        wideReasons: [],
-        parseError: undefined,
-      };
+      const node = newNode(path, contentHash);
       nodes.set(path, node);
       stats.files++;
-      if (!CODE_FILE.test(path) || path.endsWith('.d.ts')) continue;
-      if (cache.get(node.contentHash) === undefined) misses.push(node);
+      if (!code) continue;
+      if (cache.get(contentHash) === undefined) misses.push(node);
       else {
         stats.cached++;
         link(node);
       }
     }
-    stats.parsed += misses.length;
     for (const batch of parseInBatches(misses, (node) => join(workspaceRoot, node.path))) {
       const linked = batch.then((parsed) => {
-        for (const [node, result] of parsed) {
-          cache.set(node.contentHash, result);
+        for (const [node, { contentHash, parse }] of parsed) {
+          if (contentHash === undefined) {
+            // Gone (or unreadable) by the time it was read; a hashed node had been counted.
+            if (nodes.delete(node.path)) stats.files--;
+            missing.push(node.path);
+            continue;
+          }
+          // The hash of the content that was parsed, in case the file changed since it was read.
+          node.contentHash = contentHash;
+          if (!nodes.has(node.path)) {
+            nodes.set(node.path, node);
+            stats.files++;
+          }
+          stats.parsed++;
+          cache.set(contentHash, parse);
           link(node);
         }
       });

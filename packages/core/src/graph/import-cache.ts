@@ -65,6 +65,11 @@ export class ImportCache {
     }
   }
 
+  /** How many parses are cached (none: a cold start, nothing to look up). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   get(contentHash: string): CachedParse | undefined {
     return this.entries.get(contentHash);
   }

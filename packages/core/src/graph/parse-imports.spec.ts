@@ -51,6 +51,17 @@ describe('extractImports', () => {
     expect(result.imports).toHaveLength(16);
   });
 
+  it('keeps an import and a mock of the same module apart, whichever path reads the file', () => {
+    // The mock looks for a manual mock; the import makes an unresolved specifier wide.
+    const source = `import { a } from './a'; jest.mock('./a'); jest.mock('./a');`;
+    const expected = [
+      { specifier: './a', kind: 'mock' },
+      { specifier: './a', kind: 'static' },
+    ];
+    expect(extractImports(source, 'a.test.ts').imports).toEqual(expected);
+    expect(extractImportsWithFullWalk(source, 'a.test.ts').imports).toEqual(expected);
+  });
+
   it('counts import() and require() calls whose argument is not a literal', () => {
     const result = extractImports(
       `const name = 'x'; require('./ok'); require(name); import(\`./\${name}\`);`,
@@ -169,6 +180,20 @@ describe('the lexer path', () => {
     `,
     'type-import.ts': `let m: typeof import('./m') | undefined; export const n = import('./m');`,
     'module.mjs': `import { x } from './x.mjs'; export default x;`,
+    'common.cjs': `
+      const a = require('./a');
+      const b = typeof require === 'function' ? require("./b") : undefined;
+      const c = require.resolve(\`./c\`);
+      module.exports = { a, b, c };
+    `,
+    'mocks.test.ts': `
+      import { vi } from 'vitest';
+      import { load } from './load';
+      vi.mock('./load', () => ({ load: vi.fn() }));
+      vi.mock('./virtual');
+      const actual = { ...jest.requireActual('./actual') };
+      test('x', () => expect(vi.fn()).toBeDefined());
+    `,
   };
 
   it.each(Object.entries(lexedCases))(
@@ -190,7 +215,11 @@ describe('the lexer path', () => {
       [`export const p = import(\`./\${n}\`);`, 'file.js'],
       [`import React from 'react'; export const A = () => <p>Don't</p>;`, 'a.tsx'],
       [`import { from './broken';`, 'file.ts'],
-      [`const r = require('./r');`, 'file.js'],
+      // require and mock calls the text cannot read as a literal call: the walk decides.
+      [`const name = './r'; const r = require(name);`, 'file.js'],
+      [`delete require.cache[key]; require('./r');`, 'file.js'],
+      [`vi.mock(import('./m'));`, 'file.ts'],
+      [`jest.createMockFromModule<typeof import('fs')>('fs');`, 'file.ts'],
     ]) {
       expect(extractImportsWithLexer(source!, file!), source).toBeUndefined();
     }
@@ -198,6 +227,14 @@ describe('the lexer path', () => {
       extractImports(`const s = "import x from './fake'"; import { y } from './y';`, 'file.ts')
         .imports,
     ).toEqual([{ specifier: './y', kind: 'static' }]);
+    // A literal call in a comment is taken as well: an input too many, never one too few.
+    expect(
+      extractImportsWithLexer(`// once: require('./old')\nexport const x = require('./x');`, 'a.js')
+        ?.imports,
+    ).toEqual([
+      { specifier: './old', kind: 'require' },
+      { specifier: './x', kind: 'require' },
+    ]);
     expect(extractImports(`class C { import(x: string) { return x; } }`, 'file.ts')).toEqual({
       imports: [],
       nonLiteral: 0,

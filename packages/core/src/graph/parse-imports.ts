@@ -30,7 +30,7 @@ const lexerVersion = (
 ).version;
 
 /** Names what extracted a cached parse: a new parser or extraction rule starts a new cache. */
-export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}+esml@${lexerVersion}/v3`;
+export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}+esml@${lexerVersion}/v4`;
 
 export type ImportKind = 'static' | 'dynamic' | 'require' | 'mock';
 
@@ -192,10 +192,63 @@ const IMPORT_CALL = new RegExp(String.raw`\bimport${GAP}\(`, 'g');
  */
 const STATIC_REQUEST = new RegExp(String.raw`\b(?:from|import)${GAP}['"]`, 'g');
 /** A plain string or a template without substitutions, with no escapes to decode. */
-const PLAIN_LITERAL = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)"|`((?:[^`\\$]|\$(?!\{))*)`)$/;
+const LITERAL = String.raw`(?:'([^'\\\n]*)'|"([^"\\\n]*)"|\`((?:[^\`\\$]|\$(?!\{))*)\`)`;
+const PLAIN_LITERAL = new RegExp(`^${LITERAL}$`);
+/**
+ * `require`, `jest` or `vi` as a whole word. Properties count too (`module.require('x')`, which
+ * the walk does not report, is taken): the text path may take more, never less.
+ */
+const CALLEE_WORD = /(?<![\w$])(?:require|jest|vi)(?![\w$])/g;
+/** `require('x')` or `require.resolve('x')`, tried where the word starts. */
+const REQUIRE_CALL = new RegExp(
+  String.raw`require(?:${GAP}\.${GAP}resolve)?${GAP}\(${GAP}${LITERAL}${GAP}\)`,
+  'y',
+);
+/** `typeof require`: names require without calling it. */
+const TYPEOF_BEFORE = /\btypeof\s*$/;
+/** `jest.<member>` or `vi.<member>`, tried where the word starts. */
+const MOCK_MEMBER = new RegExp(String.raw`(?:jest|vi)${GAP}\.${GAP}([A-Za-z_$][\w$]*)`, 'y');
+/** The rest of a mock call with a literal first argument: `('x')` or `('x', …`. */
+const MOCK_CALL_REST = new RegExp(String.raw`${GAP}\(${GAP}${LITERAL}${GAP}[,)]`, 'y');
+
+const literalValueOf = (match: RegExpExecArray, first: number): string =>
+  match[first] ?? match[first + 1] ?? match[first + 2] ?? '';
 
 interface PositionedImport extends ImportRecord {
   start: number;
+}
+
+/**
+ * The `require(…)` and `jest.mock(…)`-family calls of a file, read from its text, when every one
+ * has a plain literal first argument. Undefined when any mention of `require`, or any call of a
+ * mock method, is something else (a non-literal argument, `require.cache`, …): the AST walk then
+ * decides. A literal call that sits in a comment or a string is taken too: an input too many,
+ * never one too few.
+ */
+function literalCallsInText(source: string): PositionedImport[] | undefined {
+  const found: PositionedImport[] = [];
+  for (const word of source.matchAll(CALLEE_WORD)) {
+    const at = word.index;
+    if (word[0] === 'require') {
+      REQUIRE_CALL.lastIndex = at;
+      const call = REQUIRE_CALL.exec(source);
+      if (call !== null) {
+        found.push({ specifier: literalValueOf(call, 1), kind: 'require', start: at });
+      } else if (!TYPEOF_BEFORE.test(source.slice(Math.max(0, at - 16), at))) {
+        return undefined;
+      }
+      continue;
+    }
+    MOCK_MEMBER.lastIndex = at;
+    const member = MOCK_MEMBER.exec(source);
+    // `vi.fn()`, `import { vi } from 'vitest'`: no module named.
+    if (member === null || !MOCK_METHODS.has(member[1] ?? '')) continue;
+    MOCK_CALL_REST.lastIndex = MOCK_MEMBER.lastIndex;
+    const call = MOCK_CALL_REST.exec(source);
+    if (call === null) return undefined;
+    found.push({ specifier: literalValueOf(call, 1), kind: 'mock', start: at });
+  }
+  return found;
 }
 
 function matchPositions(source: string, pattern: RegExp, at: (m: RegExpExecArray) => number) {
@@ -205,12 +258,14 @@ function matchPositions(source: string, pattern: RegExp, at: (m: RegExpExecArray
 }
 
 /**
- * The first path: es-module-lexer. Undefined unless the lexer reported an import at exactly the
- * places the text shows one. The text check finds every real import (it over-counts only in
- * comments and strings), so a lexer that mis-read some code and lost an import cannot pass it.
+ * The first path: es-module-lexer, plus `require()` and mock calls read from the text (see
+ * literalCallsInText). Undefined unless the lexer reported an import at exactly the places the
+ * text shows one. The text check finds every real import (it over-counts only in comments and
+ * strings), so a lexer that mis-read some code and lost an import cannot pass it.
  */
 export function extractImportsWithLexer(source: string, file: string): ParsedImports | undefined {
-  if (NEEDS_FULL_WALK.test(source)) return undefined;
+  const found = literalCallsInText(source);
+  if (found === undefined) return undefined;
   let records: ReadonlyArray<Import>;
   try {
     [records] = lexModule(source, file);
@@ -221,7 +276,6 @@ export function extractImportsWithLexer(source: string, file: string): ParsedImp
   const calls = matchPositions(source, IMPORT_CALL, (m) => m.index);
   let requestsSeen = 0;
   let callsSeen = 0;
-  const out: ParsedImports = { imports: [], nonLiteral: 0 };
   for (const record of records) {
     if (record.type === 'import-meta') continue;
     if (record.type === 'dynamic') {
@@ -233,15 +287,18 @@ export function extractImportsWithLexer(source: string, file: string): ParsedImp
       callsSeen++;
       // `typeof import('x')` and the like: an import type, as the full walk reports it.
       const kind = record.probablyTypeOnly ? 'static' : 'dynamic';
-      out.imports.push({ specifier: record.specifier, kind });
+      found.push({ specifier: record.specifier, kind, start: record.importStart });
     } else {
       // `start` is the first character inside the quotes.
       if (!requests.has(record.start - 1)) return undefined;
       requestsSeen++;
-      out.imports.push({ specifier: record.specifier, kind: 'static' });
+      found.push({ specifier: record.specifier, kind: 'static', start: record.start });
     }
   }
-  return requestsSeen === requests.size && callsSeen === calls.size ? out : undefined;
+  if (requestsSeen !== requests.size || callsSeen !== calls.size) return undefined;
+  // In source order, as the walk finds them (the first kind of a specifier is the one kept).
+  found.sort((a, b) => a.start - b.start);
+  return { imports: found.map(({ specifier, kind }) => ({ specifier, kind })), nonLiteral: 0 };
 }
 
 /**
@@ -294,20 +351,26 @@ function extractImportsByWalk(source: string, file: string): ParsedImports {
   return out;
 }
 
-/** Same specifier twice (import + mock) needs resolving only once; keep the first kind seen. */
-function firstOfEachSpecifier(out: ParsedImports): ParsedImports {
-  const seen = new Set<string>();
-  out.imports = out.imports.filter((r) => {
-    if (seen.has(r.specifier)) return false;
-    seen.add(r.specifier);
-    return true;
-  });
+/**
+ * One record per specifier and role, in a canonical order (the paths find them in different
+ * orders). A specifier both imported and mocked keeps both: the mock looks for a manual mock,
+ * the import makes an unresolved specifier wide.
+ */
+function canonicalImports(out: ParsedImports): ParsedImports {
+  const byKey = new Map<string, ImportRecord>();
+  for (const record of out.imports) {
+    const key = `${record.kind === 'mock' ? 'm' : 'i'}\0${record.specifier}`;
+    if (!byKey.has(key)) byKey.set(key, record);
+  }
+  out.imports = [...byKey.values()].sort((a, b) =>
+    a.specifier === b.specifier ? a.kind.localeCompare(b.kind) : a.specifier < b.specifier ? -1 : 1,
+  );
   return out;
 }
 
 /** Parses one file's source. Throws the parser's error when the file does not parse. */
 export function extractImports(source: string, file: string): ParsedImports {
-  return firstOfEachSpecifier(
+  return canonicalImports(
     extractImportsWithLexer(source, file) ??
       extractImportsFromModuleRecord(source, file) ??
       extractImportsByWalk(source, file),
@@ -316,5 +379,5 @@ export function extractImports(source: string, file: string): ParsedImports {
 
 /** The full walk alone (tests compare the two paths). */
 export function extractImportsWithFullWalk(source: string, file: string): ParsedImports {
-  return firstOfEachSpecifier(extractImportsByWalk(source, file));
+  return canonicalImports(extractImportsByWalk(source, file));
 }

@@ -6,14 +6,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Piscina from 'piscina';
-import type { CachedParse } from './import-cache';
-import { parseFilesNow, type ParseTask } from './parse-worker';
+import { parseFilesNow, type ParsedFile, type ParseTask } from './parse-worker';
 
 /** Below this many files a pool costs more to start than it saves. */
 const POOL_THRESHOLD = 150;
 const BATCH_SIZE = 128;
 
-let pool: Piscina<ParseTask, CachedParse[]> | undefined;
+let pool: Piscina<ParseTask, ParsedFile[]> | undefined;
 
 function workerFile(): string | undefined {
   // The compiled worker sits beside this file; when running from TypeScript sources there is none.
@@ -21,8 +20,8 @@ function workerFile(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-function getPool(filename: string): Piscina<ParseTask, CachedParse[]> {
-  pool ??= new Piscina<ParseTask, CachedParse[]>({
+function getPool(filename: string): Piscina<ParseTask, ParsedFile[]> {
+  pool ??= new Piscina<ParseTask, ParsedFile[]>({
     filename,
     maxThreads: Math.max(1, availableParallelism()),
     minThreads: 0,
@@ -48,16 +47,19 @@ function usePool(count: number): string | undefined {
 export function parseInBatches<T>(
   items: readonly T[],
   absolutePathOf: (item: T) => string,
-): Array<Promise<Array<[T, CachedParse]>>> {
+): Array<Promise<Array<[T, ParsedFile]>>> {
   if (items.length === 0) return [];
   const filename = usePool(items.length);
-  const pair = (batch: readonly T[], results: CachedParse[]) =>
-    batch.map((item, i): [T, CachedParse] => [item, results[i] ?? { error: 'no result' }]);
+  const pair = (batch: readonly T[], results: ParsedFile[]) =>
+    batch.map((item, i): [T, ParsedFile] => [
+      item,
+      results[i] ?? { contentHash: undefined, parse: { error: 'no result' } },
+    ]);
   if (filename === undefined) {
     return [Promise.resolve(pair(items, parseFilesNow(items.map(absolutePathOf))))];
   }
   const workers = getPool(filename);
-  const batches: Array<Promise<Array<[T, CachedParse]>>> = [];
+  const batches: Array<Promise<Array<[T, ParsedFile]>>> = [];
   for (let i = 0; i < items.length; i += BATCH_SIZE) {
     const batch = items.slice(i, i + BATCH_SIZE);
     batches.push(

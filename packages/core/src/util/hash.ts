@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Content hashes: sha256, hex. One place so that every key in Shardwise uses the same function. */
@@ -35,11 +35,8 @@ export function hashFile(path: string): string {
 
 /** Hash of an ordered list of parts; parts are separated so that ["ab","c"] ≠ ["a","bc"]. */
 export function hashParts(parts: readonly string[]): string {
-  const digest = createHash('sha256');
-  for (const part of parts) {
-    digest.update(String(part.length));
-    digest.update(':');
-    digest.update(part);
-  }
-  return digest.digest('hex');
+  // `length:part` for each part, hashed in one call (the same bytes as one update per piece).
+  let text = '';
+  for (const part of parts) text += `${part.length}:${part}`;
+  return hash('sha256', text, 'hex');
 }

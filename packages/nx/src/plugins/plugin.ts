@@ -4,7 +4,8 @@
  * in Nx's workspace data folder, keyed by the plugin options and a hash of every workspace file,
  * since a shard's inputs can reach files outside its project.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type {
   CreateNodes,
@@ -12,19 +13,21 @@ import type {
   CreateNodesResult,
   PostTasksExecution,
 } from '@nx/devkit';
-import { hashObject, hashWithWorkspaceContext, workspaceDataDirectory } from '@nx/devkit/internal';
-// The cached path needs only the configuration; the engine (parsers, worker pools, runners) is
-// loaded on a cache miss, so an Nx command with a warm inference cache does not pay for it.
-import { resolveConfig } from '@shardwise/core/dist/config/load-config';
 import type { WorkspacePlan } from '@shardwise/core';
-import { writeFileSync, renameSync } from 'node:fs';
+import { nxWorkspaceContext } from './nx-workspace-context';
 import type { ProjectTargets } from './project-targets';
 import { taskReportDir } from './task-report-dir';
 
 export type ShardwisePluginOptions = Record<string, unknown>;
 
 const PLUGIN_NAME = '@shardwise/nx';
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
+/** A new release may infer differently, or validate options differently: its own cache. */
+const PLUGIN_VERSION = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 interface InferenceCache {
   version: number;
@@ -59,24 +62,35 @@ async function inferWorkspace(
   context: CreateNodesContext,
 ): Promise<InferenceCache['projects']> {
   const root = context.workspaceRoot;
+  const { hashWithWorkspaceContext, workspaceDataDirectory } = nxWorkspaceContext();
+  // The key covers the options as written: a cache entry exists only for options that were
+  // valid when it was written, so a hit needs no validation (nor the code that validates).
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        plugin: PLUGIN_VERSION,
+        options: options ?? {},
+        files: await hashWithWorkspaceContext(root, ['**/*']),
+        env: Object.keys(process.env)
+          .filter((k) => k.startsWith('OPTIMIZED_TEST_'))
+          .sort()
+          .map((k) => `${k}=${process.env[k]}`),
+      }),
+    )
+    .digest('hex');
+  const cacheFile = join(workspaceDataDirectory, 'shardwise-inference.json');
+  const cached = readCache(cacheFile, key);
+  if (cached !== undefined) return cached.projects;
+
+  // A miss: validate the options and load the engine (parsers, worker pools).
+  const { resolveConfig } = await import('@shardwise/core/dist/config/load-config.js');
   const config = resolveConfig(options ?? {}, {
     kind: 'nx',
     file: 'nx.json',
     keyPrefix: `plugins[${pluginIndex(context)}].options`,
   });
-  const key = hashObject({
-    options: options ?? {},
-    files: await hashWithWorkspaceContext(root, ['**/*']),
-    env: Object.keys(process.env)
-      .filter((k) => k.startsWith('OPTIMIZED_TEST_'))
-      .sort()
-      .map((k) => `${k}=${process.env[k]}`),
-  });
-  const cacheFile = join(workspaceDataDirectory, 'shardwise-inference.json');
-  const cached = readCache(cacheFile, key);
-  if (cached !== undefined) return cached.projects;
-
-  const { planWorkspace, closeParsePool } = await import('@shardwise/core');
+  const { planWorkspace } = await import('@shardwise/core/dist/api/plan-workspace.js');
+  const { closeParsePool } = await import('@shardwise/core/dist/graph/parse-pool.js');
   const { buildProjectTargets } = await import('./project-targets.js');
   const { indexCodeFolders, installedAtRoot } = await import('./shard-inputs.js');
   let plan: WorkspacePlan;
@@ -160,6 +174,7 @@ export const postTasksExecution: PostTasksExecution<ShardwisePluginOptions> = as
 ) => {
   let cacheDir: string;
   try {
+    const { resolveConfig } = await import('@shardwise/core/dist/config/load-config.js');
     const config = resolveConfig(options ?? {}, {
       kind: 'nx',
       file: 'nx.json',

@@ -9,13 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CODE_FILE,
-  collectClosure,
-  packageNameOf,
-  type ProjectPlan,
-  type WorkspacePlan,
-} from '@shardwise/core';
+import type { ProjectPlan, WorkspacePlan } from '@shardwise/core';
+// The modules themselves, not the package index: inference loads only what planning needs.
+import { collectClosure } from '@shardwise/core/dist/graph/closure-hash';
+import { CODE_FILE } from '@shardwise/core/dist/graph/parse-imports';
+import { packageNameOf } from '@shardwise/core/dist/graph/resolve-module';
 
 export type NxInput = string | { env: string } | { externalDependencies: string[] };
 
