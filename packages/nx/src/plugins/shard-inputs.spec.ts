@@ -132,6 +132,6 @@ describe('unionParts and formatInputs', () => {
 
   it('drops the negation when one part is wide, so the union never narrows a wide shard', () => {
     const union = unionParts([parts({}), parts({ wide: true, negations: new Set() })]);
-    expect(formatInputs(union, new Map())).toEqual(['{projectRoot}/**/*']);
+    expect(formatInputs(union, indexCodeFolders([]))).toEqual(['{projectRoot}/**/*']);
   });
 });
