@@ -87,7 +87,7 @@ Method: \`npm run bench:plan\` (\`tools/src/bench-plan.ts\`). Each round runs th
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${table}
 
-Reading: cold time is dominated by parsing ~11,000 files with @swc/core on a two-thread piscina pool (most of it is turning swc's AST into JS objects); warm time is reading and hashing every file plus resolution and closure hashing, with no parsing.`,
+Reading: cold, the main thread reads, hashes and resolves while a two-thread piscina pool lexes files with es-module-lexer (an swc AST walk only for the few whose \`require\`/mock calls the text cannot read); warm time is reading and hashing every file plus resolution and closure hashing, with no parsing.`,
     );
     process.stdout.write(
       `bench-plan: cold=${results.rows[0]?.wallMs}ms warm=${results.rows[1]?.wallMs}ms\n`,
