@@ -93,22 +93,25 @@ describe('extractImports', () => {
   });
 });
 
+/** Every import/export declaration form, and literal import(): both fast paths read it. */
+const DECLARATIONS = `
+  import { a } from './a';
+  import type { B } from './b-types';
+  import { type C, d } from './c';
+  import * as e from "./e.js";
+  import './side-effect';
+  import json from './data.json' with { type: 'json' };
+  export * from './re-export';
+  export * as ns from './ns';
+  export { f } from './named-re-export';
+  export type { G } from './type-re-export';
+  export const local = 1;
+  async function load() { return [await import('./lazy'), await import(\`./tpl\`)]; }
+`;
+
 describe('the module-record fast path', () => {
   const fastCases: Record<string, string> = {
-    'declarations.ts': `
-      import { a } from './a';
-      import type { B } from './b-types';
-      import { type C, d } from './c';
-      import * as e from "./e.js";
-      import './side-effect';
-      import json from './data.json' with { type: 'json' };
-      export * from './re-export';
-      export * as ns from './ns';
-      export { f } from './named-re-export';
-      export type { G } from './type-re-export';
-      export const local = 1;
-      async function load() { return [await import('./lazy'), await import(\`./tpl\`)]; }
-    `,
+    'declarations.ts': DECLARATIONS,
     'non-literal.js': `const n = 'x'; export const p = import(n); export const q = import(\`./\${n}\`); import('./ok');`,
     'component.tsx': `import React from 'react'; export const A = () => <div />;`,
     'module.mjs': `import { x } from './x.mjs'; export default x;`,
@@ -155,20 +158,7 @@ describe('the module-record fast path', () => {
 
 describe('the lexer path', () => {
   const lexedCases: Record<string, string> = {
-    'declarations.ts': `
-      import { a } from './a';
-      import type { B } from './b-types';
-      import { type C, d } from './c';
-      import * as e from "./e.js";
-      import './side-effect';
-      import json from './data.json' with { type: 'json' };
-      export * from './re-export';
-      export * as ns from './ns';
-      export { f } from './named-re-export';
-      export type { G } from './type-re-export';
-      export const local = 1;
-      async function load() { return [await import('./lazy'), await import(\`./tpl\`)]; }
-    `,
+    'declarations.ts': DECLARATIONS,
     'typescript.ts': `
       import x = Foo.Bar;
       enum E { A = 1 / 2 }
