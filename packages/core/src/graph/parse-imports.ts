@@ -8,12 +8,14 @@
  * Three paths give the same answer, fastest first:
  * 1. es-module-lexer (TypeScript-aware, about seven times faster than oxc's module record). A
  *    lexer is not a parser, so its answer is taken only when it found an import at exactly every
- *    place the text shows one (`from '…'`, `import '…'`, `import(`); any difference, a lexing
- *    error, or JSX it cannot read moves the file on to
+ *    place the text shows one (`from '…'`, `import '…'`, `import(`). `require()` and mock calls
+ *    are read from the text on this path when every one has a plain literal argument (one that
+ *    sits in a comment is taken too: an input too many, never one too few). Anything else, a
+ *    lexing error, or JSX the lexer cannot read moves the file on to
  * 2. oxc-parser's module record, which lists import/export declarations and literal `import()`
- *    without handing an AST to JavaScript; a TypeScript import type or a syntax error moves on to
- * 3. the full AST walk with @swc/core, which every file whose text mentions `require`, `jest` or
- *    `vi` (calls neither of the others report) takes directly.
+ *    without handing an AST to JavaScript; a TypeScript import type, a syntax error, or a file that
+ *    mentions `require`, `jest` or `vi` moves on to
+ * 3. the full AST walk with @swc/core.
  */
 import { parseSync, version as swcVersion, type ParseOptions } from '@swc/core';
 import { readFileSync } from 'node:fs';
@@ -225,15 +227,15 @@ interface PositionedImport extends ImportRecord {
  * decides. A literal call that sits in a comment or a string is taken too: an input too many,
  * never one too few.
  */
-function literalCallsInText(source: string): PositionedImport[] | undefined {
-  const found: PositionedImport[] = [];
+function literalCallsInText(source: string): ImportRecord[] | undefined {
+  const found: ImportRecord[] = [];
   for (const word of source.matchAll(CALLEE_WORD)) {
     const at = word.index;
     if (word[0] === 'require') {
       REQUIRE_CALL.lastIndex = at;
       const call = REQUIRE_CALL.exec(source);
       if (call !== null) {
-        found.push({ specifier: literalValueOf(call, 1), kind: 'require', start: at });
+        found.push({ specifier: literalValueOf(call, 1), kind: 'require' });
       } else if (!TYPEOF_BEFORE.test(source.slice(Math.max(0, at - 16), at))) {
         return undefined;
       }
@@ -246,7 +248,7 @@ function literalCallsInText(source: string): PositionedImport[] | undefined {
     MOCK_CALL_REST.lastIndex = MOCK_MEMBER.lastIndex;
     const call = MOCK_CALL_REST.exec(source);
     if (call === null) return undefined;
-    found.push({ specifier: literalValueOf(call, 1), kind: 'mock', start: at });
+    found.push({ specifier: literalValueOf(call, 1), kind: 'mock' });
   }
   return found;
 }
@@ -287,18 +289,16 @@ export function extractImportsWithLexer(source: string, file: string): ParsedImp
       callsSeen++;
       // `typeof import('x')` and the like: an import type, as the full walk reports it.
       const kind = record.probablyTypeOnly ? 'static' : 'dynamic';
-      found.push({ specifier: record.specifier, kind, start: record.importStart });
+      found.push({ specifier: record.specifier, kind });
     } else {
       // `start` is the first character inside the quotes.
       if (!requests.has(record.start - 1)) return undefined;
       requestsSeen++;
-      found.push({ specifier: record.specifier, kind: 'static', start: record.start });
+      found.push({ specifier: record.specifier, kind: 'static' });
     }
   }
   if (requestsSeen !== requests.size || callsSeen !== calls.size) return undefined;
-  // In source order, as the walk finds them (the first kind of a specifier is the one kept).
-  found.sort((a, b) => a.start - b.start);
-  return { imports: found.map(({ specifier, kind }) => ({ specifier, kind })), nonLiteral: 0 };
+  return { imports: found, nonLiteral: 0 };
 }
 
 /**
