@@ -191,6 +191,32 @@ describe('Scheduler', () => {
     expect(s.slots.held.size).toBe(0);
   });
 
+  it('keeps a small Vitest queue on one warm slot instead of starting a second Vitest', async () => {
+    const small = ['a', 'b', 'c', 'd', 'e', 'f'].map((p) =>
+      file(p, { runner: 'vitest', estimatedMs: 400 }),
+    );
+    const vitest = schedule(small, passed);
+    await vitest.run();
+    expect(vitest.fake.batches.length).toBeGreaterThan(1);
+    expect(new Set(vitest.fake.batches.map((b) => b.slotId))).toEqual(new Set([1]));
+
+    // Jest starts a process per batch anyway, so the same queue takes both slots.
+    const jest = schedule(
+      small.map((f) => ({ ...f, runner: 'jest' as const })),
+      passed,
+    );
+    await jest.run();
+    expect(new Set(jest.fake.batches.map((b) => b.slotId))).toEqual(new Set([1, 2]));
+
+    // Enough Vitest work to repay a cold start opens the second slot.
+    const large = Array.from({ length: 40 }, (_, i) =>
+      file(`big-${i}`, { runner: 'vitest', estimatedMs: 1000 }),
+    );
+    const busy = schedule(large, passed);
+    await busy.run();
+    expect(new Set(busy.fake.batches.map((b) => b.slotId))).toEqual(new Set([1, 2]));
+  });
+
   it('orders failed-last-time first, then smoke, then longest first', async () => {
     const files = [
       file('short', { estimatedMs: 10 }),

@@ -161,6 +161,18 @@ export const RUNNER_START_MS: Readonly<Record<RunnerKind, number>> = {
   command: 500,
 };
 
+/**
+ * What opening one more slot costs beyond starting a batch on a slot that is already open: a
+ * fresh Vitest slot starts a cold Vitest (~1.2 s of CPU: a Vite server and fresh transforms),
+ * which a warm slot skips. Jest, node:test and commands start a process per batch either way.
+ */
+const FRESH_SLOT_MS: Readonly<Record<RunnerKind, number>> = {
+  vitest: 1200,
+  jest: 0,
+  node: 0,
+  command: 0,
+};
+
 export function toReportTests(tests: readonly TestCaseResult[]): ReportTest[] {
   return tests.map((t) => ({
     name: t.name,
@@ -202,6 +214,8 @@ export class Scheduler {
   private readonly queue: QueuedFile[] = [];
   private readonly outcomes = new Map<string, FileOutcome>();
   private readonly running = new Map<number, Promise<void>>();
+  /** When each running batch is expected to end (start + its files' estimates). */
+  private readonly runningUntil = new Map<number, number>();
   private readonly ownedSlots: number[] = [];
   private readonly idleSlots: number[] = [];
   private readonly breaker: CircuitBreaker;
@@ -379,6 +393,7 @@ export class Scheduler {
         !(cpuFull && q.file.kind === 'cpu');
       const firstIndex = this.queue.findIndex(startable);
       if (firstIndex === -1) return;
+      if (!this.worthAFreshSlot(this.queue[firstIndex]!.file, startable, now)) return;
       const slotId = await this.takeSlot();
       if (slotId === undefined) return;
       // A slot keeps to the project and runner it ran last while that group has work, so a
@@ -395,6 +410,31 @@ export class Scheduler {
       this.lastGroupOfSlot.set(slotId, groupOf(batchFiles[0]!.file));
       this.launch(slotId, batchFiles);
     }
+  }
+
+  /**
+   * Whether the next batch may open a slot when none is idle. Where a fresh slot costs a cold
+   * runner start (FRESH_SLOT_MS), it pays only if one more slot saves more than that on the work
+   * queued, or the open slots stay busy longer than the start takes; otherwise the batch waits for
+   * a warm slot. Small shards then keep to one Vitest instead of starting two.
+   */
+  private worthAFreshSlot(
+    next: WorkFile,
+    startable: (q: QueuedFile) => boolean,
+    now: number,
+  ): boolean {
+    const coldMs = FRESH_SLOT_MS[next.runner];
+    const open = this.ownedSlots.length;
+    if (coldMs === 0 || open === 0 || this.idleSlots.length > 0) return true;
+    const queuedMs = this.queue.reduce(
+      (sum, q) => sum + (startable(q) ? q.file.estimatedMs : 0),
+      0,
+    );
+    let soonestFreeMs = Infinity;
+    for (const until of this.runningUntil.values()) {
+      soonestFreeMs = Math.min(soonestFreeMs, Math.max(0, until - now));
+    }
+    return queuedMs / (open * (open + 1)) > coldMs || soonestFreeMs > coldMs;
   }
 
   private takeBatch(firstIndex: number, probe: boolean): QueuedFile[] {
@@ -481,10 +521,12 @@ export class Scheduler {
         this.accountBusy();
         if (cpuBound) this.runningCpuBatches--;
         this.running.delete(batch.id);
+        this.runningUntil.delete(batch.id);
         this.releaseSlot(slotId);
         this.complete(batch, queued, outcome, startMs);
       });
     this.running.set(batch.id, done);
+    this.runningUntil.set(batch.id, startMs + estimate);
   }
 
   private accountBusy(): void {
