@@ -12,6 +12,9 @@
  * - rerun with no change: Shardwise's second run against its own cold run;
  * - one source file changed: the files Shardwise runs must be exactly the files whose closure
  *   holds that file; compared with the runner's related-tests mode where it has one.
+ *
+ *   npm run bench:run [-- --rounds 2 --runners jest,vitest,node]   (`--render-only`: rewrite the
+ *   section from tools/results/run.json; a run of some runners keeps the others' earlier rows)
  */
 import {
   readFileSync,
@@ -474,8 +477,15 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string', default: '2' },
       runners: { type: 'string', default: 'jest,vitest,node' },
+      'render-only': { type: 'boolean', default: false },
     },
   });
+  if (values['render-only']) {
+    const previous = readPreviousResults();
+    if (previous === undefined) throw new Error('no tools/results/run.json to render');
+    writeBenchmarkSection('run', renderMarkdown(previous));
+    return;
+  }
   const rounds = Math.max(1, Number(values.rounds));
   const runners = values.runners.split(',') as Runner[];
   mkdirSync(join(repoRoot, 'tmp', 'bench'), { recursive: true });
@@ -487,11 +497,24 @@ async function main(): Promise<void> {
     rows.push(...(await coldScenario(runner, 'cpu', rounds, log)).rows);
     rows.push(...(await warmScenarios(runner, io.workspace, io.summary, rounds, log)));
   }
-  const results = {
+  // A run of some runners keeps the other runners' rows of the previous run, and says so.
+  const previous = readPreviousResults();
+  const kept = previous?.rows.filter((r) => !runners.includes(r.runner)) ?? [];
+  const results: RunResults = {
     date: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     rounds,
-    rows,
+    rows: [...kept, ...rows].sort(
+      (a, b) => RUNNER_ORDER.indexOf(a.runner) - RUNNER_ORDER.indexOf(b.runner),
+    ),
+    ...(kept.length > 0 && previous !== undefined
+      ? {
+          keptFrom: {
+            date: previous.keptFrom?.date ?? previous.date,
+            runners: [...new Set(kept.map((r) => r.runner))],
+          },
+        }
+      : {}),
   };
   writeResultJson('run', results);
   writeBenchmarkSection('run', renderMarkdown(results));
@@ -514,12 +537,28 @@ async function main(): Promise<void> {
   }
 }
 
-function renderMarkdown(results: {
+const RUNNER_ORDER: readonly Runner[] = ['jest', 'vitest', 'node'];
+
+interface RunResults {
   date: string;
   machine: string;
   rounds: number;
   rows: Row[];
-}): string {
+  /** Rows of these runners come from an earlier run (`--runners` named the others). */
+  keptFrom?: { date: string; runners: Runner[] };
+}
+
+function readPreviousResults(): RunResults | undefined {
+  try {
+    return JSON.parse(
+      readFileSync(join(repoRoot, 'tools', 'results', 'run.json'), 'utf8'),
+    ) as RunResults;
+  } catch {
+    return undefined;
+  }
+}
+
+function renderMarkdown(results: RunResults): string {
   const table = results.rows
     .map(
       (r) =>
@@ -528,7 +567,7 @@ function renderMarkdown(results: {
     .join('\n');
   return `## Running tests: \`shardwise run\` against the runners
 
-Machine: ${results.machine}. Date: ${results.date}. Rounds: ${results.rounds} (A B C A B C…, medians).
+Machine: ${results.machine}. Date: ${results.date}${results.keptFrom === undefined ? '' : ` (the ${results.keptFrom.runners.join(' and ')} rows are from an earlier run, dated ${results.keptFrom.date}, kept when \`--runners\` named only the others)`}. Rounds: ${results.rounds} (A B C A B C…, medians).
 Method: \`npm run bench:run\` (\`tools/src/bench-run.ts\`). Workspaces: the generator's \`quick\` size (4 projects, 40 test files, ~35 s of planned serial test time, seed 1), one runner per workspace, with \`--cost-mix io\` (timers, temp files, loopback sockets) or \`--cost-mix cpu\` (hashing loops). Every run is a fresh child process of the harness; before each cold run the runners' caches (\`$TMPDIR/jest_*\`, \`node_modules/.vite\`) are removed, and so is Shardwise's whole cache folder (result cache and run history, so durations are estimates from file sizes). "Default" is the runner's own invocation over all projects at once (\`jest --projects …\`, \`vitest run\` with a root config listing the projects, \`node --test <files>\`); "tuned" is the best flag setting found (\`--maxWorkers=8\` / \`--test-concurrency=8\`; Vitest's \`--no-isolate\` was not used since it drops per-file isolation, which Shardwise keeps). CPU is the process tree's user+system time as seen by the measured process (its own plus the children it waited for); CPU utilisation is that over wall time and the machine's cores; peak memory is the largest summed RSS of the whole process tree, sampled every 100 ms. Tests passed / failed / skipped (skipped includes todo) come from each runner's own JSON/TAP output and from Shardwise's report, whose counts include the recorded results of files served from the cache (the generated suites contain one seeded flaky test: it fails on a first attempt, so the runners report 1 failure while Shardwise retries it and reports it flaky). The one-change scenario appends a line to one library source file and checks that the files Shardwise runs are exactly those \`shardwise affected\` lists for that file.
 
 | runner | scenario | command | wall ms | CPU ms | CPU utilisation | peak memory MB (tree) | tests passed / failed / skipped | files run | files cached | cache hit rate | every round, ms |
