@@ -5,6 +5,7 @@
  */
 import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
 import * as si from 'systeminformation';
+import { createProcNetDevReader, type InterfaceThroughput } from './linux-network';
 import {
   createContainerUsageReader,
   readContainerLimits,
@@ -61,12 +62,27 @@ export interface SystemSamplerOptions {
 
 const MIB = 1024 * 1024;
 
+let procNetDev: (() => InterfaceThroughput[]) | undefined;
+
+/** /proc/net/dev on Linux (one file read); systeminformation elsewhere, or if that fails. */
+async function networkStatsOfThisMachine(): ReturnType<SystemReadings['networkStats']> {
+  if (process.platform === 'linux') {
+    try {
+      procNetDev ??= createProcNetDevReader();
+      return procNetDev();
+    } catch {
+      // Unreadable (a restricted /proc): ask systeminformation.
+    }
+  }
+  return si.networkStats('*');
+}
+
 export const systemReadings: SystemReadings = {
   currentLoad: () => si.currentLoad(),
   mem: () => si.mem(),
   // Typed non-null, but resolves null on Windows and the BSDs.
   fsStats: () => si.fsStats(),
-  networkStats: () => si.networkStats('*'),
+  networkStats: () => networkStatsOfThisMachine(),
   loadAverage: () => loadavg()[0] ?? 0,
   cores: () => availableParallelism(),
 };
