@@ -85,13 +85,12 @@ export class ImportCache {
    * nothing, since it has not seen the other files.
    */
   save(live?: ReadonlySet<string>): void {
+    const stale = (hash: string) => live !== undefined && !live.has(hash);
+    // Nothing new and nothing to prune (a warm plan): leave the file alone, without encoding it.
+    if (!this.dirty && ![...this.entries.keys()].some(stale)) return;
     const entries: Record<string, z.infer<typeof entrySchema>> = {};
-    let dropped = false;
     for (const [hash, value] of this.entries) {
-      if (live !== undefined && !live.has(hash)) {
-        dropped = true;
-        continue;
-      }
+      if (stale(hash)) continue;
       entries[hash] =
         'error' in value
           ? { e: value.error }
@@ -100,7 +99,6 @@ export class ImportCache {
               value.nonLiteral,
             ];
     }
-    if (!this.dirty && !dropped) return;
     writeFileAtomic(this.path, JSON.stringify({ version: 1, parser: this.parserId, entries }));
     this.dirty = false;
   }
