@@ -231,3 +231,40 @@ describe('the lexer path', () => {
     });
   });
 });
+
+describe('texts that once fooled the fast paths (an adversarial review)', () => {
+  const cases: Array<[string, string]> = [
+    // A unicode escape spells require or a mock method where no text check sees it.
+    ['const x = r\\u0065quire("./a");', 'a.js'],
+    ['jest.m\\u006fck("./a");', 'a.ts'],
+    // Line comments end at CR and U+2028 too.
+    ['jest //c\r.mock("./a");', 'a.ts'],
+    ['jest.mock(// note\r"./real", // see\n"./fake");', 'a.ts'],
+    ['const p = import //\u2028("./real")\n("./fake");', 'a.js'],
+    ['type T = typeof import //c\r("./a");', 'a.ts'],
+    // `typeof require(x)` is a call, and a comment ending in "typeof" is not the operator.
+    ['const t = typeof require(name);', 'a.cjs'],
+    ['// narrow with typeof\nrequire(path);', 'a.cjs'],
+    // Forms the module record shows no request for.
+    ['import(x); export{}from"./a";', 'a.ts'],
+    ['declare /**/ module "x" { import y from "./z"; }', 'a.ts'],
+    ['const m = import.defer("./b"); type T = import("./a").X;', 'a.ts'],
+    // A template's cooked value turns CR into LF.
+    ['import(q); const y = import(`./a\rb`);', 'a.ts'],
+  ];
+  const roles = (r: {
+    imports: Array<{ specifier: string; kind: string }>;
+    nonLiteral: number;
+  }) => ({
+    references: [
+      ...new Set(r.imports.map((i) => `${i.kind === 'mock' ? 'mock' : 'import'} ${i.specifier}`)),
+    ].sort(),
+    nonLiteral: r.nonLiteral,
+  });
+
+  it.each(cases)('%j (%s): the same references as the full walk', (source, file) => {
+    expect(roles(extractImports(source, file))).toEqual(
+      roles(extractImportsWithFullWalk(source, file)),
+    );
+  });
+});

@@ -32,7 +32,7 @@ const lexerVersion = (
 ).version;
 
 /** Names what extracted a cached parse: a new parser or extraction rule starts a new cache. */
-export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}+esml@${lexerVersion}/v4`;
+export const PARSER_ID = `swc@${swcVersion}+oxc@${oxcVersion}+esml@${lexerVersion}/v5`;
 
 export type ImportKind = 'static' | 'dynamic' | 'require' | 'mock';
 
@@ -177,24 +177,30 @@ function walk(root: unknown, out: ParsedImports): void {
   }
 }
 
+/** Whitespace, block comments and line comments (which any line terminator ends). */
+const GAP = String.raw`\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n\r\u2028\u2029]*[\n\r\u2028\u2029])\s*)*`;
 /**
  * Text that only the full AST walk handles: calls and mocks the module record does not list,
- * `export {} from` (no entries, so the record shows no request), and ambient
- * `declare module 'x' { import … }` blocks (their imports are not in the record).
+ * `export {} from` (no entries, so the record shows no request), ambient
+ * `declare module 'x' { import … }` blocks (their imports are not in the record), and unicode
+ * escapes, which may spell an identifier (`r\u0065quire`) no text check would see.
  */
-const NEEDS_FULL_WALK =
-  /\b(?:require|jest|vi)\b|\bexport\s+(?:type\s+)?\{\s*\}\s*from\b|\bdeclare\s+module\b/;
-/** Whitespace, block comments and line comments, as may stand between tokens. */
-const GAP = String.raw`\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)\s*)*`;
-/** `import(`, with whatever gap before the parenthesis. */
-const IMPORT_CALL = new RegExp(String.raw`\bimport${GAP}\(`, 'g');
+const NEEDS_FULL_WALK = new RegExp(
+  String.raw`\b(?:require|jest|vi)\b|\\u|\bexport${GAP}(?:type${GAP})?\{${GAP}\}${GAP}from\b|\bdeclare${GAP}module\b`,
+);
+/** `import(`, `import.defer(` and `import.source(`, with whatever gap between the tokens. */
+const IMPORT_CALL = new RegExp(
+  String.raw`\bimport${GAP}(?:\.${GAP}(?:defer|source)${GAP})?\(`,
+  'g',
+);
 /**
  * The quote that opens a static request: `from '…'` (imports and re-exports) or `import '…'`.
  * Every static import in valid code matches; so may text in comments and strings.
  */
 const STATIC_REQUEST = new RegExp(String.raw`\b(?:from|import)${GAP}['"]`, 'g');
 /** A plain string or a template without substitutions, with no escapes to decode. */
-const LITERAL = String.raw`(?:'([^'\\\n]*)'|"([^"\\\n]*)"|\`((?:[^\`\\$]|\$(?!\{))*)\`)`;
+// A template's cooked value turns CR and CRLF into LF; one holding a CR is left to the parsers.
+const LITERAL = String.raw`(?:'([^'\\\n]*)'|"([^"\\\n]*)"|\`((?:[^\`\\$\r]|\$(?!\{))*)\`)`;
 const PLAIN_LITERAL = new RegExp(`^${LITERAL}$`);
 /**
  * `require`, `jest` or `vi` as a whole word. Properties count too (`module.require('x')`, which
@@ -208,6 +214,8 @@ const REQUIRE_CALL = new RegExp(
 );
 /** `typeof require`: names require without calling it. */
 const TYPEOF_BEFORE = /\btypeof\s*$/;
+/** `require` followed by what makes it a call or a member access: `(`, `.`, `<`, `?`, `[`. */
+const REQUIRE_USED = new RegExp(String.raw`require${GAP}[(.<?[]`, 'y');
 /** `jest.<member>` or `vi.<member>`, tried where the word starts. */
 const MOCK_MEMBER = new RegExp(String.raw`(?:jest|vi)${GAP}\.${GAP}([A-Za-z_$][\w$]*)`, 'y');
 /** The rest of a mock call with a literal first argument: `('x')` or `('x', …`. */
@@ -236,8 +244,11 @@ function literalCallsInText(source: string): ImportRecord[] | undefined {
       const call = REQUIRE_CALL.exec(source);
       if (call !== null) {
         found.push({ specifier: literalValueOf(call, 1), kind: 'require' });
-      } else if (!TYPEOF_BEFORE.test(source.slice(Math.max(0, at - 16), at))) {
-        return undefined;
+      } else {
+        // Only a bare `typeof require` (not `typeof require(x)`) names it without a call.
+        REQUIRE_USED.lastIndex = at;
+        if (REQUIRE_USED.test(source)) return undefined;
+        if (!TYPEOF_BEFORE.test(source.slice(Math.max(0, at - 16), at))) return undefined;
       }
       continue;
     }
@@ -260,12 +271,20 @@ function matchPositions(source: string, pattern: RegExp, at: (m: RegExpExecArray
 }
 
 /**
+ * Text the lexer path leaves to the parsers: a unicode escape (it may spell `require` or `jest`
+ * where the text checks cannot see it), U+2028/U+2029 (line terminators the lexer does not end a
+ * line comment at), and NEL or a zero-width space (whitespace to some parsers, not to the checks).
+ */
+const LEXER_UNSURE = /\\u|[\u0085\u200b\u2028\u2029]/;
+
+/**
  * The first path: es-module-lexer, plus `require()` and mock calls read from the text (see
  * literalCallsInText). Undefined unless the lexer reported an import at exactly the places the
  * text shows one. The text check finds every real import (it over-counts only in comments and
  * strings), so a lexer that mis-read some code and lost an import cannot pass it.
  */
 export function extractImportsWithLexer(source: string, file: string): ParsedImports | undefined {
+  if (LEXER_UNSURE.test(source)) return undefined;
   const found = literalCallsInText(source);
   if (found === undefined) return undefined;
   let records: ReadonlyArray<Import>;
@@ -332,8 +351,8 @@ export function extractImportsFromModuleRecord(
     const text = source.slice(call.moduleRequest.start, call.moduleRequest.end);
     const literal = PLAIN_LITERAL.exec(text);
     if (literal === null) {
-      // An escaped literal is still literal: let the full walk decode it.
-      if (/^['"`]/.test(text) && /['"`]$/.test(text) && text.includes('\\')) return undefined;
+      // A literal this check cannot read (escapes, a CR in a template): the full walk decodes it.
+      if (/^['"`]/.test(text) && /['"`]$/.test(text) && /[\\\r]/.test(text)) return undefined;
       nonLiteral++;
       continue;
     }
