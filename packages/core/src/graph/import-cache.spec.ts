@@ -1,19 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { removeTempWorkspaces, tempWorkspace } from '../test-support/temp-workspace';
 import { ImportCache } from './import-cache';
 
-const folders: string[] = [];
-afterEach(() => {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-});
+afterEach(removeTempWorkspaces);
 
-function cacheFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'shardwise-import-cache-'));
-  folders.push(folder);
-  return folder;
-}
+const cacheFolder = () => tempWorkspace({}, 'shardwise-import-cache-');
 
 const parse = (specifier: string) => ({
   imports: [{ specifier, kind: 'static' as const }],

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { removeTempWorkspaces, tempWorkspace } from '../../test-support/temp-workspace';
 import { createProcNetDevReader, parseProcNetDev } from './linux-network';
 
 const procNetDev = (
@@ -11,6 +11,8 @@ const procNetDev = (
     lo: 66077145  506369    0    0    0     0          0         0 66077145  506369    0    0    0     0       0          0
   eth0: ${eth0[0]}   90428    0    0    0     0          0         0 ${eth0[1]}   70693    0    0    0     0       0          0
 `;
+
+afterEach(removeTempWorkspaces);
 
 describe('/proc/net/dev', () => {
   it('reads each interface’s received and sent byte counters', () => {
@@ -23,8 +25,7 @@ describe('/proc/net/dev', () => {
   });
 
   it('reports bytes per second since the previous call, none on the first', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'shardwise-netdev-'));
-    const file = join(folder, 'dev');
+    const file = join(tempWorkspace({}, 'shardwise-netdev-'), 'dev');
     let now = 0;
     const read = createProcNetDevReader(() => now, file);
     writeFileSync(file, procNetDev([1000, 500]));
@@ -40,7 +41,6 @@ describe('/proc/net/dev', () => {
       rx_sec: 2000,
       tx_sec: 500,
     });
-    rmSync(folder, { recursive: true, force: true });
   });
 
   it('throws where the file cannot be read, so the caller can fall back', () => {
