@@ -81,6 +81,31 @@ function readCoverage(dir: string): Record<string, CoverageFile> {
   >;
 }
 
+/** `jest --coverage` run in `project` as a user would, its JSON coverage written to `outDir`. */
+function jestOwnCoverage(
+  root: string,
+  project: string,
+  outDir: string,
+): Record<string, CoverageFile> {
+  const own = join(root, outDir);
+  const jest = spawnSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/jest/bin/jest.js'),
+      '--ci',
+      '--coverage',
+      '--coverageReporters=json',
+      `--coverageDirectory=${own}`,
+    ],
+    { cwd: join(root, project), encoding: 'utf8' },
+  );
+  expect(jest.status, jest.stderr).toBe(0);
+  return JSON.parse(readFileSync(join(own, 'coverage-final.json'), 'utf8')) as Record<
+    string,
+    CoverageFile
+  >;
+}
+
 function countFiles(dir: string): number {
   if (!existsSync(dir)) return 0;
   let count = 0;
@@ -201,23 +226,7 @@ describe('everyday use on the example workspace (packed package, real Jest and V
   it('coverage: Jest per test file through Shardwise equals `jest --coverage` over the project', () => {
     const ours = run(root, ['--project', 'domain', '--coverage', '--no-cache']);
     expect(ours.code, ours.stderr).toBe(0);
-    const own = join(root, 'tmp-jest-coverage');
-    const jest = spawnSync(
-      process.execPath,
-      [
-        join(repoRoot, 'node_modules/jest/bin/jest.js'),
-        '--ci',
-        '--coverage',
-        '--coverageReporters=json',
-        `--coverageDirectory=${own}`,
-      ],
-      { cwd: join(root, 'libs/domain'), encoding: 'utf8' },
-    );
-    expect(jest.status, jest.stderr).toBe(0);
-    const jestOwn = JSON.parse(readFileSync(join(own, 'coverage-final.json'), 'utf8')) as Record<
-      string,
-      CoverageFile
-    >;
+    const jestOwn = jestOwnCoverage(root, 'libs/domain', 'tmp-jest-coverage');
     const merged = readCoverage(reportDirOf(root, ours.report));
     expect(Object.keys(merged).sort()).toEqual(Object.keys(jestOwn).sort());
     for (const [source, file] of Object.entries(jestOwn))
@@ -241,25 +250,12 @@ describe('everyday use on the example workspace (packed package, real Jest and V
     try {
       const ours = run(root, ['--project', 'domain', '--coverage', '--no-cache']);
       expect(ours.code, ours.stderr).toBe(0);
-      const own = join(root, 'tmp-jest-v8-coverage');
-      const jest = spawnSync(
-        process.execPath,
-        [
-          join(repoRoot, 'node_modules/jest/bin/jest.js'),
-          '--ci',
-          '--coverage',
-          '--coverageReporters=json',
-          `--coverageDirectory=${own}`,
-        ],
-        { cwd: join(root, 'libs/domain'), encoding: 'utf8' },
-      );
-      expect(jest.status, jest.stderr).toBe(0);
       const libCoverage = (await import('istanbul-lib-coverage')).default;
       const merged = libCoverage.createCoverageMap(
         readCoverage(reportDirOf(root, ours.report)) as never,
       );
       const jestOwn = libCoverage.createCoverageMap(
-        JSON.parse(readFileSync(join(own, 'coverage-final.json'), 'utf8')) as never,
+        jestOwnCoverage(root, 'libs/domain', 'tmp-jest-v8-coverage') as never,
       );
       expect(merged.files().sort()).toEqual(jestOwn.files().sort());
       // V8 reports branches as they executed, so per-file conversion can see a few more branch

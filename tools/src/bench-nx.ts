@@ -37,6 +37,7 @@ import {
   writeBenchmarkSection,
   writeResultJson,
   type ProcessMeasurement,
+  readLatestReport,
 } from './bench-support';
 
 /** The newest release that nx, @nx/jest and @nx/vitest all publish in the 23 line. */
@@ -229,20 +230,17 @@ interface ShardReport {
 function shardCounts(workspace: string, taskId: string): TestCounts | undefined {
   const [, project, target] = SHARD_TASK.exec(taskId) ?? [];
   if (project === undefined || target === undefined) return undefined;
-  try {
-    const dir = join(workspace, '.shardwise/reports', project, target);
-    const runId = readFileSync(join(dir, 'latest'), 'utf8').trim();
-    const report = JSON.parse(readFileSync(join(dir, runId, 'report.json'), 'utf8')) as ShardReport;
-    const ran = report.files.filter((f) => !f.cached);
-    const tests = ran.flatMap((f) => f.tests);
-    return {
-      files: ran.length,
-      tests: tests.length,
-      skipped: tests.filter((t) => t.status === 'skipped' || t.status === 'todo').length,
-    };
-  } catch {
-    return undefined;
-  }
+  const report = readLatestReport<ShardReport>(
+    join(workspace, '.shardwise/reports', project, target),
+  );
+  if (report === undefined) return undefined;
+  const ran = report.files.filter((f) => !f.cached);
+  const tests = ran.flatMap((f) => f.tests);
+  return {
+    files: ran.length,
+    tests: tests.length,
+    skipped: tests.filter((t) => t.status === 'skipped' || t.status === 'todo').length,
+  };
 }
 
 /** The `nx:noop` category parents: no work of their own, left out of the task counts. */

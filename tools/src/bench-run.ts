@@ -38,6 +38,7 @@ import {
   writeResultJson,
   type ProcessMeasurement,
   runBenchmark,
+  readLatestReport,
 } from './bench-support';
 
 type Runner = 'jest' | 'vitest' | 'node';
@@ -114,13 +115,7 @@ function latestReport(workspace: string):
       files: Array<{ path: string; cached: boolean }>;
     }
   | undefined {
-  const dir = join(workspace, '.shardwise/reports');
-  try {
-    const id = readFileSync(join(dir, 'latest'), 'utf8').trim();
-    return readJson(join(dir, id, 'report.json'));
-  } catch {
-    return undefined;
-  }
+  return readLatestReport(join(workspace, '.shardwise/reports'));
 }
 
 /** The runner's own default invocation over the whole workspace, and the best tuned one. */

@@ -184,3 +184,16 @@ export function workspaceFigures(
     files: summary.files,
   };
 }
+
+/**
+ * The report.json of the last Shardwise run written to `reportDir` (its `latest` pointer names
+ * the run), or undefined when there is none or it does not parse.
+ */
+export function readLatestReport<T>(reportDir: string): T | undefined {
+  try {
+    const runId = readFileSync(join(reportDir, 'latest'), 'utf8').trim();
+    return JSON.parse(readFileSync(join(reportDir, runId, 'report.json'), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -20,6 +20,7 @@ import {
   writeResultJson,
   runBenchmark,
   type ProcessMeasurement,
+  readLatestReport,
 } from './bench-support';
 
 const cli = join(repoRoot, 'packages/core/dist/cli/main.js');
@@ -94,11 +95,8 @@ interface RunSummary {
 
 /** The summary of the last `shardwise run` in the workspace (its report's `latest` pointer). */
 function lastRunSummary(workspace: string): RunSummary {
-  const reports = join(workspace, '.shardwise/reports');
-  const runId = readFileSync(join(reports, 'latest'), 'utf8').trim();
-  const report = JSON.parse(readFileSync(join(reports, runId, 'report.json'), 'utf8')) as {
-    summary: RunSummary;
-  };
+  const report = readLatestReport<{ summary: RunSummary }>(join(workspace, '.shardwise/reports'));
+  if (report === undefined) throw new Error(`no Shardwise report in ${workspace}`);
   return report.summary;
 }
 
