@@ -2,7 +2,8 @@
  * Builds the file graph reachable from a set of root files (test files, runner configs, setup
  * files): for each file its content hash, the workspace files it imports, the externals and
  * built-ins it reaches, and why it cannot be traced statically, if it cannot. Parsed imports come
- * from the content-hash cache; misses are parsed together, level by level, on the parse pool.
+ * from the content-hash cache; misses stream through the parse pool in batches, each linked as it
+ * comes back.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,7 @@
 /**
  * Parses many files, on a piscina pool when there are enough of them to repay starting the
- * threads, inline otherwise. The pool stays behind this function: callers see plain results.
+ * threads, inline otherwise. The pool stays behind parseInBatches: callers see plain results, a
+ * batch at a time.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -1,7 +1,8 @@
 /**
  * Resource readings for pool sizing and the report's `samples[]`: CPU busy fraction, memory, load,
- * disk and network throughput, from systeminformation, corrected by the container's cgroup where a CPU quota
- * or memory limit applies (systeminformation sees the host, not the container).
+ * disk and network throughput, from systeminformation (network from /proc/net/dev on Linux),
+ * corrected by the container's cgroup where a CPU quota or memory limit applies (systeminformation
+ * sees the host, not the container).
  */
 import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
 import * as si from 'systeminformation';
