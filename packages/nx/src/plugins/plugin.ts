@@ -4,7 +4,6 @@
  * in Nx's workspace data folder, keyed by the plugin options and a hash of every workspace file,
  * since a shard's inputs can reach files outside its project.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type {
@@ -14,6 +13,7 @@ import type {
   PostTasksExecution,
 } from '@nx/devkit';
 import type { WorkspacePlan } from '@shardwise/core';
+import { hashContent } from '@shardwise/core/dist/util/hash';
 import { nxWorkspaceContext } from './nx-workspace-context';
 import type { ProjectTargets } from './project-targets';
 import { taskReportDir } from './task-report-dir';
@@ -65,19 +65,17 @@ async function inferWorkspace(
   const { hashWithWorkspaceContext, workspaceDataDirectory } = nxWorkspaceContext();
   // The key covers the options as written: a cache entry exists only for options that were
   // valid when it was written, so a hit needs no validation (nor the code that validates).
-  const key = createHash('sha256')
-    .update(
-      JSON.stringify({
-        plugin: PLUGIN_VERSION,
-        options: options ?? {},
-        files: await hashWithWorkspaceContext(root, ['**/*']),
-        env: Object.keys(process.env)
-          .filter((k) => k.startsWith('OPTIMIZED_TEST_'))
-          .sort()
-          .map((k) => `${k}=${process.env[k]}`),
-      }),
-    )
-    .digest('hex');
+  const key = hashContent(
+    JSON.stringify({
+      plugin: PLUGIN_VERSION,
+      options: options ?? {},
+      files: await hashWithWorkspaceContext(root, ['**/*']),
+      env: Object.keys(process.env)
+        .filter((k) => k.startsWith('OPTIMIZED_TEST_'))
+        .sort()
+        .map((k) => `${k}=${process.env[k]}`),
+    }),
+  );
   const cacheFile = join(workspaceDataDirectory, 'shardwise-inference.json');
   const cached = readCache(cacheFile, key);
   if (cached !== undefined) return cached.projects;
